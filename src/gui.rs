@@ -1,0 +1,1 @@
+//! The window: eframe/egui over the same library the CLI uses.

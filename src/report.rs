@@ -1,0 +1,149 @@
+//! What one reading of a card found: the [`CardReport`], serialised exactly to the JSON contract
+//! of `docs/json.md` (product spec), and rendered as text in Japanese or English.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::card::{CardKind, PinState};
+use crate::cert::Genuineness;
+use crate::rules::Status;
+
+/// The JSON schema version of [`CardReport`].
+pub const SCHEMA: u32 = 1;
+
+/// Everything one reading of one card found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CardReport {
+    /// Always [`SCHEMA`].
+    pub schema: u32,
+    /// The reader's name.
+    pub reader: String,
+    /// The JST date used for days left and status.
+    #[serde(with = "ymd")]
+    pub today: NaiveDate,
+    /// Command APDUs this reading sent (GET RESPONSE and re-sends included).
+    pub apdus: u32,
+    /// The card itself.
+    pub card: CardInfo,
+    /// 利用者証明用電子証明書.
+    pub auth: CertSlot,
+    /// 署名用電子証明書.
+    pub sign: CertSlot,
+    /// Tries left for each PIN, by name (`auth`, `sign`, ...).
+    pub pins: BTreeMap<String, PinReport>,
+    /// Machine-readable warning codes (see `docs/json.md`).
+    pub warnings: Vec<String>,
+}
+
+/// The card's kind and its own expiry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardInfo {
+    /// What the token info says the card is.
+    pub kind: CardKind,
+    /// The card's own expiry, when known.
+    #[serde(with = "opt_ymd")]
+    pub expiry: Option<NaiveDate>,
+    /// Where [`CardInfo::expiry`] came from.
+    pub expiry_source: Option<ExpirySource>,
+}
+
+/// Where the card's own expiry date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpirySource {
+    /// Read from the card.
+    Card,
+    /// Typed by the person from the card face.
+    User,
+}
+
+/// One certificate slot: read, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CertSlot {
+    /// The certificate was read and understood.
+    Read(Box<CertReport>),
+    /// It was not read.
+    NotRead(NotRead),
+}
+
+/// A certificate that was not read, and what is known about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRead {
+    /// `Some(true)` present, `Some(false)` absent, `None` unknown.
+    pub present: Option<bool>,
+    /// Always `false`.
+    pub read: bool,
+    /// Machine-readable reason (`password_required`, `absent`, ...).
+    pub reason: String,
+}
+
+/// A certificate that was read, with the rules applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CertReport {
+    /// Always `true`.
+    pub present: bool,
+    /// Always `true`.
+    pub read: bool,
+    /// Start of validity, JST.
+    pub not_before: DateTime<FixedOffset>,
+    /// End of validity, JST.
+    pub not_after: DateTime<FixedOffset>,
+    /// The last valid day (JST date of notAfter).
+    #[serde(with = "ymd")]
+    pub expiry: NaiveDate,
+    /// The same in 和暦, e.g. `令和11年6月15日`.
+    pub expiry_wareki: String,
+    /// Days from today to the last valid day: 0 on that day, negative after.
+    pub days_left: i64,
+    /// Where the certificate stands today.
+    pub status: Status,
+    /// The first day renewal is possible.
+    #[serde(with = "ymd")]
+    pub renewal_from: NaiveDate,
+    /// The last day the card still works as a health-insurance card (auth only).
+    #[serde(with = "opt_ymd", skip_serializing_if = "Option::is_none")]
+    pub insurance_grace_until: Option<NaiveDate>,
+    /// Issuer, RFC 4514.
+    pub issuer: String,
+    /// Subject, RFC 4514.
+    pub subject: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Genuineness against the J-LIS roots.
+    pub genuine: Genuineness,
+}
+
+/// One PIN's retry counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PinReport {
+    /// Tries left, when the card tells.
+    pub tries_left: Option<u8>,
+    /// Tries a fresh PIN has.
+    pub max: u8,
+    /// The counter's state.
+    pub state: PinState,
+}
+
+mod ymd {
+    use chrono::NaiveDate;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&d.format("%Y-%m-%d"))
+    }
+}
+
+mod opt_ymd {
+    use chrono::NaiveDate;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            None => s.serialize_none(),
+        }
+    }
+}

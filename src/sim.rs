@@ -1,0 +1,1 @@
+//! The simulated My Number Card: a card, not a script.

@@ -1,0 +1,1 @@
+//! Presents the simulated card on vsmartcard's virtual reader driver inside pcscd.
