@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::card::{CardKind, PinState};
 use crate::cert::Genuineness;
 use crate::rules::Status;
+use crate::transport::{Transport, TransportError};
 
 /// The JSON schema version of [`CardReport`].
 pub const SCHEMA: u32 = 1;
@@ -125,6 +126,82 @@ pub struct PinReport {
     pub max: u8,
     /// The counter's state.
     pub state: PinState,
+}
+
+/// The language of everything a person reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    /// 日本語 (the default).
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+/// What the person asked of one reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Today's JST date: days left and status are judged on it.
+    pub today: NaiveDate,
+    /// The card's expiry as printed on its face, typed by the person (used when the card does
+    /// not tell; a disagreement with the card is a warning).
+    pub card_expiry_typed: Option<NaiveDate>,
+}
+
+/// Why a reading gave no report. Every variant has a sentence in Japanese and English saying
+/// what happened and what to do ([`ReadError::message`]) and an exit code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// The PC/SC service is not running.
+    #[error("PC/SC service not running")]
+    ServiceUnavailable,
+    /// No reader is connected.
+    #[error("no reader")]
+    NoReader,
+    /// No reader matches the requested name.
+    #[error("no reader matches {0:?}")]
+    ReaderNotFound(String),
+    /// No card on the reader.
+    #[error("no card")]
+    NoCard,
+    /// The card is not a My Number Card (no JPKI application).
+    #[error("not a My Number Card")]
+    NotMyNumberCard,
+    /// The card left the reader during the reading.
+    #[error("card removed during reading")]
+    CardRemoved,
+    /// Another program holds the card.
+    #[error("card in use by another program")]
+    SharingViolation,
+    /// Any other failure talking to the card, or an answer we could not use.
+    #[error("card I/O failure: {0}")]
+    Io(String),
+}
+
+impl From<TransportError> for ReadError {
+    fn from(e: TransportError) -> Self {
+        match e {
+            TransportError::ServiceUnavailable => ReadError::ServiceUnavailable,
+            TransportError::NoReader => ReadError::NoReader,
+            TransportError::ReaderNotFound(n) => ReadError::ReaderNotFound(n),
+            TransportError::NoCard => ReadError::NoCard,
+            TransportError::CardRemoved | TransportError::CardReset => ReadError::CardRemoved,
+            TransportError::SharingViolation => ReadError::SharingViolation,
+            other => ReadError::Io(other.to_string()),
+        }
+    }
+}
+
+/// Reads one card: card kind, card expiry, the user-authentication certificate and its
+/// genuineness, what is known of the signing certificate, and the JPKI PIN tries, all without
+/// a PIN. (Filled in when the card and certificate layers land.)
+pub fn read_card(
+    transport: &mut dyn Transport,
+    options: &ReadOptions,
+) -> Result<CardReport, ReadError> {
+    let _ = (transport, options);
+    Err(ReadError::Io("reading is not built yet".to_owned()))
 }
 
 mod ymd {
