@@ -179,6 +179,77 @@ pub enum ReadError {
     Io(String),
 }
 
+/// Process exit codes of the CLI, one per kind of failure (README, "Exit codes").
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// Something else went wrong (e.g. a file could not be written).
+    pub const OTHER: i32 = 1;
+    /// The command line was wrong.
+    pub const USAGE: i32 = 2;
+    /// No reader is connected, or none matches `--reader`.
+    pub const NO_READER: i32 = 3;
+    /// No card on the reader.
+    pub const NO_CARD: i32 = 4;
+    /// The card is not a My Number Card.
+    pub const NOT_MY_NUMBER_CARD: i32 = 5;
+    /// The card was removed during the reading, or talking to it failed.
+    pub const CARD_IO: i32 = 6;
+    /// The PC/SC service is not running.
+    pub const SERVICE_UNAVAILABLE: i32 = 7;
+}
+
+impl ReadError {
+    /// The CLI exit code for this failure.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ReadError::ServiceUnavailable => exit::SERVICE_UNAVAILABLE,
+            ReadError::NoReader | ReadError::ReaderNotFound(_) => exit::NO_READER,
+            ReadError::NoCard => exit::NO_CARD,
+            ReadError::NotMyNumberCard => exit::NOT_MY_NUMBER_CARD,
+            ReadError::CardRemoved | ReadError::SharingViolation | ReadError::Io(_) => {
+                exit::CARD_IO
+            }
+        }
+    }
+
+    /// A machine-readable code for JSON output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::ServiceUnavailable => "service_unavailable",
+            ReadError::NoReader => "no_reader",
+            ReadError::ReaderNotFound(_) => "reader_not_found",
+            ReadError::NoCard => "no_card",
+            ReadError::NotMyNumberCard => "not_my_number_card",
+            ReadError::CardRemoved => "card_removed",
+            ReadError::SharingViolation => "sharing_violation",
+            ReadError::Io(_) => "card_io",
+        }
+    }
+
+    /// One plain sentence saying what happened and what to do.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ReadError::ServiceUnavailable, Lang::Ja) => "カードリーダーのサービス (PC/SC) が動いていません。Linux では pcscd を起動し (例: sudo systemctl start pcscd)、Windows では「Smart Card」サービスを開始してから、もう一度お試しください。".to_owned(),
+            (ReadError::ServiceUnavailable, Lang::En) => "The smart card service (PC/SC) is not running. Start pcscd on Linux (e.g. sudo systemctl start pcscd) or the \"Smart Card\" service on Windows, then try again.".to_owned(),
+            (ReadError::NoReader, Lang::Ja) => "カードリーダーが見つかりません。リーダーを USB に接続してください。(Linux の Sony RC-S380 は使えません。RC-S300 や ACR1251/1252 などの CCID 対応リーダーをお使いください。)".to_owned(),
+            (ReadError::NoReader, Lang::En) => "No card reader found. Connect a reader by USB. (A Sony RC-S380 does not work on Linux; use a CCID reader such as the RC-S300 or ACR1251/1252.)".to_owned(),
+            (ReadError::ReaderNotFound(name), Lang::Ja) => format!("「{name}」という名前を含むカードリーダーがありません。myna-kigen readers で名前を確かめてください。"),
+            (ReadError::ReaderNotFound(name), Lang::En) => format!("No reader's name contains \"{name}\". Run `myna-kigen readers` to see the names."),
+            (ReadError::NoCard, Lang::Ja) => "カードがありません。マイナンバーカードをリーダーに置いてください。".to_owned(),
+            (ReadError::NoCard, Lang::En) => "No card on the reader. Place your My Number Card on the reader.".to_owned(),
+            (ReadError::NotMyNumberCard, Lang::Ja) => "このカードはマイナンバーカードではありません (公的個人認証のアプリがありません)。マイナンバーカードを置いてください。".to_owned(),
+            (ReadError::NotMyNumberCard, Lang::En) => "This card is not a My Number Card (it has no JPKI application). Place a My Number Card on the reader.".to_owned(),
+            (ReadError::CardRemoved, Lang::Ja) => "読み取り中にカードが動きました。カードを置き直し、読み取りが終わるまで動かさないでください。".to_owned(),
+            (ReadError::CardRemoved, Lang::En) => "The card moved during reading. Place it again and hold it still until reading finishes.".to_owned(),
+            (ReadError::SharingViolation, Lang::Ja) => "ほかのプログラムがカードを使っています。そのプログラムを閉じてから、もう一度お試しください。".to_owned(),
+            (ReadError::SharingViolation, Lang::En) => "Another program is using the card. Close it and try again.".to_owned(),
+            (ReadError::Io(detail), Lang::Ja) => format!("カードを読み取れませんでした ({detail})。カードを置き直して、もう一度お試しください。"),
+            (ReadError::Io(detail), Lang::En) => format!("The card could not be read ({detail}). Place it again and retry."),
+        }
+    }
+}
+
 impl From<TransportError> for ReadError {
     fn from(e: TransportError) -> Self {
         match e {
