@@ -1,1 +1,226 @@
-//! The command-line front end.
+//! The command-line front end: argument parsing (clap) and output. The contract (commands,
+//! JSON, exit codes) is in the README and product.md; everything it calls lives below.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::{Lang, exit};
+
+/// `myna-kigen`: when do the certificates on this My Number Card expire?
+#[derive(Debug, Parser)]
+#[command(name = "myna-kigen", version = crate::VERSION, about = "マイナンバーカードの電子証明書の有効期限を読み取ります / Reads when the certificates on a My Number Card expire")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the readers, and whether each holds a card.
+    Readers(ReadersArgs),
+    /// Tries left for every PIN the card exposes, spending none.
+    Pins(PinsArgs),
+    /// Read the card once and explain its dates.
+    Read(ReadArgs),
+    /// Wait for cards and report each one as it is placed; runs until interrupted.
+    Watch(WatchArgs),
+    /// Present the simulated card on a vsmartcard virtual reader (vpcd).
+    Simulate(SimulateArgs),
+}
+
+/// Options every reading command shares.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Use the reader whose name contains this text (case-insensitive).
+    #[arg(long, value_name = "NAME")]
+    pub reader: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the text (default: from the locale).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// `readers`.
+#[derive(Debug, Args)]
+pub struct ReadersArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the text (default: from the locale).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// `pins`.
+#[derive(Debug, Args)]
+pub struct PinsArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Read the built-in simulated card instead of a reader (scenario: see `--demo list`).
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "valid")]
+    pub demo: Option<String>,
+}
+
+/// `read`.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Judge days left and status on this JST date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Read the built-in simulated card instead of a reader (scenario: see `--demo list`).
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "valid")]
+    pub demo: Option<String>,
+    /// The card's own expiry as printed on its face, for when the card does not tell it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub card_expiry: Option<NaiveDate>,
+    /// Also write an iCalendar file with the renewal, expiry and grace days.
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<std::path::PathBuf>,
+}
+
+/// `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Use the reader whose name contains this text (case-insensitive).
+    #[arg(long, value_name = "NAME")]
+    pub reader: Option<String>,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the text (default: from the locale).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Judge days left and status on this JST date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+/// `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Connect to vpcd (default 127.0.0.1:35963; the second reader is on 35964).
+    #[arg(long, value_name = "HOST:PORT", num_args = 0..=1, default_missing_value = "127.0.0.1:35963", required = true)]
+    pub vpcd: Option<String>,
+    /// Which simulated card.
+    #[arg(long, value_name = "NAME", default_value = "valid")]
+    pub scenario: String,
+    /// Remove the card after this many APDUs (once), then put it back.
+    #[arg(long, value_name = "N")]
+    pub remove_after: Option<u32>,
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Anchor the scenario's dates on this JST date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+/// `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// 日本語.
+    Ja,
+    /// English.
+    En,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("not a date in the form YYYY-MM-DD: {s:?}"))
+}
+
+/// The language: `--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`; `ja*` → Japanese),
+/// else English.
+pub fn choose_lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => lang_from_locale(
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|k| std::env::var(k).ok())
+                .find(|v| !v.is_empty())
+                .as_deref(),
+        ),
+    }
+}
+
+fn lang_from_locale(locale: Option<&str>) -> Lang {
+    match locale {
+        Some(l) if l.to_ascii_lowercase().starts_with("ja") => Lang::Ja,
+        _ => Lang::En,
+    }
+}
+
+/// Runs the CLI with these arguments (the first is the program name) and returns the exit code.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    commands::dispatch(cli, out, err)
+}
+
+mod commands;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_picks_japanese_only_for_ja() {
+        assert_eq!(lang_from_locale(Some("ja_JP.UTF-8")), Lang::Ja);
+        assert_eq!(lang_from_locale(Some("JA_jp")), Lang::Ja);
+        assert_eq!(lang_from_locale(Some("en_US.UTF-8")), Lang::En);
+        assert_eq!(lang_from_locale(Some("C")), Lang::En);
+        assert_eq!(lang_from_locale(None), Lang::En);
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(parse_date("2026-11-22").is_ok());
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("22/11/2026").is_err());
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_help_exits_0() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(
+            run(["myna-kigen", "read", "--today", "x"], &mut out, &mut err),
+            exit::USAGE
+        );
+        assert!(!err.is_empty());
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(run(["myna-kigen", "--help"], &mut out, &mut err), exit::OK);
+        assert!(String::from_utf8_lossy(&out).contains("read"));
+    }
+}

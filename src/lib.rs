@@ -22,6 +22,7 @@ pub mod card;
 pub mod cert;
 pub mod cli;
 pub mod gui;
+pub mod ics;
 pub mod report;
 pub mod rules;
 pub mod sim;
