@@ -448,7 +448,13 @@ fn role_from_profile_table() {
     let ou_a = [OU_USER_AUTHENTICATION];
     let ou_s = [OU_SIGNING];
     use CertRole::*;
-    let table: [(&[String], &[&str], Option<KeyUsage>, Option<CertRole>); 8] = [
+    type Row<'a> = (
+        &'a [String],
+        &'a [&'a str],
+        Option<KeyUsage>,
+        Option<CertRole>,
+    );
+    let table: [Row; 8] = [
         (&auth, &ou_a, ku(false), Some(UserAuthentication)),
         (&sign, &ou_s, ku(true), Some(Signing)),
         (&sign, &[], None, Some(Signing)),
