@@ -30,17 +30,11 @@ fn windows_resource() {
         Err(_) => return,
     };
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let icon = std::path::Path::new(&manifest)
-        .join("assets")
-        .join("icon.ico");
+    let icon = std::path::Path::new(&manifest).join("assets").join("icon.ico");
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let mut parts: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
     parts.resize(4, 0);
-    let numeric = parts
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let numeric = parts.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
     let rc = format!(
         "1 ICON \"{}\"\n1 VERSIONINFO\nFILEVERSION {numeric}\nPRODUCTVERSION {numeric}\nBEGIN\n BLOCK \"StringFileInfo\"\n BEGIN\n  BLOCK \"041104B0\"\n  BEGIN\n   VALUE \"FileDescription\", \"myna-kigen\"\n   VALUE \"ProductName\", \"myna-kigen\"\n   VALUE \"FileVersion\", \"{version}\"\n   VALUE \"ProductVersion\", \"{version}\"\n  END\n END\n BLOCK \"VarFileInfo\"\n BEGIN\n  VALUE \"Translation\", 0x411, 1200\n END\nEND\n",
         icon.display().to_string().replace('\\', "/")
@@ -61,11 +55,7 @@ fn windows_resource() {
                     res_path.display().to_string(),
                 ]
             } else {
-                vec![
-                    "/fo".into(),
-                    res_path.display().to_string(),
-                    rc_path.display().to_string(),
-                ]
+                vec!["/fo".into(), res_path.display().to_string(), rc_path.display().to_string()]
             };
             Command::new(tool)
                 .args(&args)

@@ -6,16 +6,8 @@
 //! The simulated card ([`sim`]) is a transport.
 
 #![forbid(unsafe_code)]
-#![warn(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-#![cfg_attr(
-    test,
-    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
-)]
+#![warn(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
 pub mod apdu;
 pub mod card;
@@ -29,9 +21,4 @@ pub mod transport;
 pub mod vpcd;
 
 /// The version of this build and the git commit it was built from.
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (",
-    env!("MYNA_KIGEN_COMMIT"),
-    ")"
-);
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("MYNA_KIGEN_COMMIT"), ")");
