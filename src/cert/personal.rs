@@ -230,4 +230,16 @@ mod tests {
         assert_eq!(data.name, None);
         assert!(from_other_names([("1.2.3".to_string(), &sex[..])].into_iter()).is_none());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_values_never_panic(
+            item in 0u8..8,
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let items = [(format!("{ARC}{item}"), &bytes[..])];
+            let data = from_other_names(items.into_iter());
+            proptest::prop_assert!(data.is_some());
+        }
+    }
 }
