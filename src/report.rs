@@ -11,6 +11,8 @@ use crate::cert::Genuineness;
 use crate::rules::Status;
 use crate::transport::{Transport, TransportError};
 
+pub mod text;
+
 /// The JSON schema version of [`CardReport`].
 pub const SCHEMA: u32 = 1;
 
