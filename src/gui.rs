@@ -1,1 +1,585 @@
-//! The window: eframe/egui over the same library the CLI uses.
+//! The window (eframe/egui): the answer for the card on the reader, for residents and for
+//! counter clerks. It renders [`MonitorEvent`]s from the card monitor's worker thread and sends it
+//! requests; the UI thread never touches a card, and repaints only on events and input.
+//!
+//! Persisted settings ([`Settings`], serde) are kept apart from runtime state ([`App`]).
+
+mod view;
+
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clap::{Parser, ValueEnum};
+use eframe::egui;
+use serde::{Deserialize, Serialize};
+
+use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn};
+use crate::report::{CardReport, Lang, ReadError};
+use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
+
+/// The bundled Japanese font (BIZ UDGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`).
+/// It covers all of JIS X 0208, so names from signing certificates can be shown later.
+pub static JAPANESE_FONT: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Regular.ttf");
+
+/// The key the settings are stored under in eframe's storage.
+pub const SETTINGS_KEY: &str = "myna-kigen-settings";
+
+/// `myna-kigen-gui`: the window.
+#[derive(Debug, Clone, Default, Parser)]
+#[command(name = "myna-kigen-gui", version = crate::VERSION, about = "マイナンバーカードの電子証明書の有効期限 / My Number Card certificate expiry")]
+pub struct GuiArgs {
+    /// Show the built-in simulated card instead of a reader (scenarios: valid renewable expired
+    /// no-sign locked juki not-mnc smartphone).
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "valid")]
+    pub demo: Option<String>,
+    /// Language of the window (default: the last one used, else Japanese).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Start in counter mode (large text, cleared when the card leaves, nothing personal).
+    #[arg(long)]
+    pub counter: bool,
+    /// Judge days left and status on this JST date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+/// `--lang` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// 日本語.
+    Ja,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    parse_typed_date(s).ok_or_else(|| format!("not a date (YYYY-MM-DD): {s}"))
+}
+
+/// A date as a person types it: `2034-06-15`, `2034/6/15`, `2034.6.15` or `2034年6月15日`.
+pub fn parse_typed_date(s: &str) -> Option<NaiveDate> {
+    let normalised: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            // Full-width digits, as a Japanese input method may type them.
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '/' | '.' | '年' | '月' | '／' | '－' => '-',
+            '日' => ' ',
+            c => c,
+        })
+        .collect();
+    NaiveDate::parse_from_str(normalised.trim(), "%Y-%m-%d").ok()
+}
+
+/// What is remembered between runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The window's language.
+    pub lang: Lang,
+    /// Counter mode on.
+    pub counter_mode: bool,
+}
+
+/// Where the app's cards come from, and how they are read.
+pub struct AppConfig {
+    /// The readers (system PC/SC, or the simulated ones).
+    pub readers: Box<dyn Readers>,
+    /// Reads one card (in the product: [`crate::report::read_card`]).
+    pub read: ReadFn,
+    /// Pins the date readings are judged on (`None`: today in JST).
+    pub today: Option<NaiveDate>,
+    /// The demo scenario's name, when the cards are simulated: shows the 「デモ」 label.
+    pub demo: Option<String>,
+    /// Print timing figures to stderr (first frame, answer on screen after the reading).
+    pub timing: Option<Instant>,
+}
+
+/// The system's PC/SC readers. The one place the real reader stack is plugged in.
+///
+/// When the service cannot be reached the constructor is retried by [`RetryingReaders`], so the
+/// window shows the "service not running" sentence and recovers once the service starts.
+pub fn system_readers() -> Box<dyn Readers> {
+    Box::new(RetryingReaders::new(|| {
+        // Filled in when the PC/SC transport lands:
+        // crate::transport::pcsc::PcscReaders::new().map(|r| Box::new(r) as Box<dyn Readers>)
+        Err(TransportError::ServiceUnavailable)
+    }))
+}
+
+/// The simulated card and reader for `--demo SCENARIO`. The one place the simulation is
+/// plugged in.
+pub fn demo_readers(scenario: &str) -> Result<Box<dyn Readers>, String> {
+    Err(format!(
+        "the simulated card is not available in this build (scenario {scenario:?})"
+    ))
+}
+
+/// Readers whose constructor may fail (PC/SC service down): tried again on each use, so a
+/// service started later is found. Until then every call reports
+/// [`TransportError::ServiceUnavailable`].
+pub struct RetryingReaders {
+    make: Box<dyn FnMut() -> Result<Box<dyn Readers>, TransportError> + Send>,
+    inner: Option<Box<dyn Readers>>,
+    waker: Arc<Mutex<Option<Waker>>>,
+}
+
+impl RetryingReaders {
+    /// Readers made by `make`, now or on a later call.
+    pub fn new(
+        make: impl FnMut() -> Result<Box<dyn Readers>, TransportError> + Send + 'static,
+    ) -> Self {
+        let mut r = RetryingReaders {
+            make: Box::new(make),
+            inner: None,
+            waker: Arc::new(Mutex::new(None)),
+        };
+        let _ = r.get();
+        r
+    }
+
+    fn get(&mut self) -> Result<&mut Box<dyn Readers>, TransportError> {
+        if self.inner.is_none() {
+            let made = (self.make)()?;
+            if let Ok(mut w) = self.waker.lock() {
+                *w = Some(made.waker());
+            }
+            self.inner = Some(made);
+        }
+        self.inner
+            .as_mut()
+            .ok_or(TransportError::ServiceUnavailable)
+    }
+}
+
+impl Readers for RetryingReaders {
+    fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
+        self.get()?.list()
+    }
+
+    fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
+        self.get()?.connect(reader)
+    }
+
+    fn wait_for_change(
+        &mut self,
+        known: &[ReaderInfo],
+        timeout: std::time::Duration,
+    ) -> Result<Vec<ReaderInfo>, TransportError> {
+        self.get()?.wait_for_change(known, timeout)
+    }
+
+    fn waker(&self) -> Waker {
+        let slot = Arc::clone(&self.waker);
+        Arc::new(move || {
+            if let Some(w) = slot.lock().ok().and_then(|w| w.clone()) {
+                w();
+            }
+        })
+    }
+}
+
+/// What the window shows about the card (runtime state, never stored).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CardView {
+    /// A card is being read.
+    Reading {
+        /// The reader.
+        reader: String,
+    },
+    /// The card was read.
+    Report {
+        /// The reader.
+        reader: String,
+        /// What was found.
+        report: Box<CardReport>,
+        /// The card has left the reader since (resident mode keeps the result).
+        removed: bool,
+    },
+    /// Reading failed.
+    Failed {
+        /// The reader.
+        reader: String,
+        /// Why.
+        error: ReadError,
+        /// The card has left the reader since.
+        removed: bool,
+    },
+}
+
+impl CardView {
+    fn reader(&self) -> &str {
+        match self {
+            CardView::Reading { reader }
+            | CardView::Report { reader, .. }
+            | CardView::Failed { reader, .. } => reader,
+        }
+    }
+}
+
+/// The window's state.
+pub struct App {
+    /// Remembered between runs.
+    pub settings: Settings,
+    /// The readers as last reported.
+    pub readers: Vec<ReaderInfo>,
+    /// The PC/SC service is down.
+    pub service_down: bool,
+    /// No event has arrived from the monitor yet.
+    pub starting: bool,
+    /// The card shown, if any.
+    pub card: Option<CardView>,
+    /// Cards read in this session (counter mode shows it).
+    pub cards_read: u32,
+    /// The reader picked in the picker (`None`: any reader).
+    pub picked_reader: Option<String>,
+    /// The card-expiry field as typed.
+    pub card_expiry_input: String,
+    /// The typed card expiry in force.
+    pub card_expiry_typed: Option<NaiveDate>,
+    /// The typed text was not a date.
+    pub card_expiry_invalid: bool,
+    demo: Option<String>,
+    pending: Option<AppConfig>,
+    monitor: Option<MonitorHandle>,
+    events: Option<Receiver<MonitorEvent>>,
+    timing: Option<Instant>,
+    first_frame_done: bool,
+    last_notify: Arc<Mutex<Option<Instant>>>,
+}
+
+impl App {
+    /// A new window state. The monitor starts on the first frame (or [`App::start`]), so the
+    /// app can also be built before its egui context exists (tests).
+    pub fn new(config: AppConfig, settings: Settings) -> Self {
+        App {
+            settings,
+            readers: Vec::new(),
+            service_down: false,
+            starting: true,
+            card: None,
+            cards_read: 0,
+            picked_reader: None,
+            card_expiry_input: String::new(),
+            card_expiry_typed: None,
+            card_expiry_invalid: false,
+            demo: config.demo.clone(),
+            timing: config.timing,
+            pending: Some(config),
+            monitor: None,
+            events: None,
+            first_frame_done: false,
+            last_notify: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Installs the fonts and style into `ctx` and starts the card monitor (once).
+    pub fn start(&mut self, ctx: &egui::Context) {
+        let Some(config) = self.pending.take() else {
+            return;
+        };
+        install_fonts(ctx);
+        view::install_style(ctx);
+        let repaint = ctx.clone();
+        let last = Arc::clone(&self.last_notify);
+        let notify = move || {
+            if let Ok(mut l) = last.lock() {
+                *l = Some(Instant::now());
+            }
+            repaint.request_repaint();
+        };
+        let options = MonitorOptions {
+            reader_filter: None,
+            today: config.today,
+            card_expiry_typed: None,
+        };
+        let (handle, rx) =
+            Monitor::spawn(config.readers, options, config.read, Some(Box::new(notify)));
+        self.monitor = Some(handle);
+        self.events = Some(rx);
+    }
+
+    /// Whether the cards are simulated.
+    pub fn demo(&self) -> Option<&str> {
+        self.demo.as_deref()
+    }
+
+    /// Takes every pending monitor event into the state.
+    pub fn poll_events(&mut self) {
+        let Some(rx) = &self.events else { return };
+        let events: Vec<MonitorEvent> = rx.try_iter().collect();
+        for e in events {
+            self.apply(e);
+        }
+    }
+
+    /// One monitor event into the state.
+    pub fn apply(&mut self, event: MonitorEvent) {
+        self.starting = false;
+        match event {
+            MonitorEvent::Readers(list) => {
+                self.service_down = false;
+                if let Some(p) = &self.picked_reader
+                    && !list.iter().any(|r| &r.name == p)
+                {
+                    self.pick_reader(None);
+                }
+                self.readers = list;
+            }
+            MonitorEvent::ServiceUnavailable => {
+                self.service_down = true;
+                self.readers.clear();
+                self.card = None;
+            }
+            MonitorEvent::Reading { reader } => self.card = Some(CardView::Reading { reader }),
+            MonitorEvent::Report { reader, report } => {
+                self.cards_read = self.cards_read.saturating_add(1);
+                self.card = Some(CardView::Report {
+                    reader,
+                    report,
+                    removed: false,
+                });
+            }
+            MonitorEvent::Failed { reader, error } => {
+                self.card = Some(CardView::Failed {
+                    reader,
+                    error,
+                    removed: false,
+                });
+            }
+            MonitorEvent::Removed { reader } => {
+                if self.card.as_ref().is_some_and(|c| c.reader() == reader) {
+                    self.card_removed();
+                }
+            }
+        }
+    }
+
+    fn card_removed(&mut self) {
+        let counter = self.settings.counter_mode;
+        match self.card.take() {
+            Some(CardView::Report { reader, report, .. }) if !counter => {
+                self.card = Some(CardView::Report {
+                    reader,
+                    report,
+                    removed: true,
+                });
+            }
+            Some(CardView::Failed { reader, error, .. }) if !counter => {
+                self.card = Some(CardView::Failed {
+                    reader,
+                    error,
+                    removed: true,
+                });
+            }
+            _ => {
+                // Counter mode: nothing of the last card stays on screen.
+                self.card_expiry_input.clear();
+                if counter {
+                    self.set_card_expiry(None);
+                }
+            }
+        }
+    }
+
+    /// Watches only the named reader (`None`: any reader).
+    pub fn pick_reader(&mut self, reader: Option<String>) {
+        if self.picked_reader == reader {
+            return;
+        }
+        self.picked_reader = reader.clone();
+        self.card = None;
+        if let Some(m) = &self.monitor {
+            m.set_reader_filter(reader);
+        }
+    }
+
+    /// Uses `date` as the card's expiry typed from the card face, and reads the card again.
+    pub fn set_card_expiry(&mut self, date: Option<NaiveDate>) {
+        if self.card_expiry_typed == date {
+            return;
+        }
+        self.card_expiry_typed = date;
+        if let Some(m) = &self.monitor {
+            m.set_card_expiry(date);
+            m.reread();
+        }
+    }
+
+    /// Applies the typed card-expiry field.
+    pub fn apply_card_expiry_input(&mut self) {
+        match parse_typed_date(&self.card_expiry_input) {
+            Some(d) => {
+                self.card_expiry_invalid = false;
+                self.set_card_expiry(Some(d));
+            }
+            None => self.card_expiry_invalid = true,
+        }
+    }
+
+    /// Reads the card on the reader again.
+    pub fn reread(&self) {
+        if let Some(m) = &self.monitor {
+            m.reread();
+        }
+    }
+
+    /// Switches counter mode.
+    pub fn set_counter_mode(&mut self, on: bool) {
+        self.settings.counter_mode = on;
+        if on {
+            // Nothing of a card that already left stays on screen.
+            if matches!(
+                self.card,
+                Some(
+                    CardView::Report { removed: true, .. } | CardView::Failed { removed: true, .. }
+                )
+            ) {
+                self.card = None;
+            }
+        }
+    }
+
+    /// One frame: events in, then the window.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.start(ui.ctx());
+        let had_report = matches!(self.card, Some(CardView::Report { .. }));
+        let before = self.card.clone();
+        self.poll_events();
+        view::show(self, ui);
+        if let Some(t0) = self.timing {
+            if !self.first_frame_done {
+                eprintln!(
+                    "timing: first frame {:.1} ms after start",
+                    t0.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            let new_report = matches!(self.card, Some(CardView::Report { .. }))
+                && (self.card != before || !had_report);
+            if new_report && let Some(n) = self.last_notify.lock().ok().and_then(|n| *n) {
+                eprintln!(
+                    "timing: answer laid out {:.2} ms after the reading finished",
+                    n.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        }
+        self.first_frame_done = true;
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+/// Puts the bundled Japanese font first in both font families (egui's own fonts stay as
+/// fallbacks for symbols).
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "BIZUDGothic".to_owned(),
+        Arc::new(egui::FontData::from_static(JAPANESE_FONT)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .insert(0, "BIZUDGothic".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// Opens the window. `started` is when the process started (for the timing figures, printed
+/// when `MYNA_KIGEN_TIMING` is set).
+pub fn run(
+    args: GuiArgs,
+    options: eframe::NativeOptions,
+    started: Instant,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let readers = match &args.demo {
+        Some(scenario) => demo_readers(scenario)?,
+        None => system_readers(),
+    };
+    let config = AppConfig {
+        readers,
+        read: Arc::new(crate::report::read_card),
+        today: args.today,
+        demo: args.demo.clone(),
+        timing: std::env::var_os("MYNA_KIGEN_TIMING").map(|_| started),
+    };
+    eframe::run_native(
+        "myna-kigen",
+        options,
+        Box::new(move |cc| {
+            let mut settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+                .unwrap_or_default();
+            if let Some(l) = args.lang {
+                settings.lang = l.into();
+            }
+            if args.counter {
+                settings.counter_mode = true;
+            }
+            let mut app = App::new(config, settings);
+            app.start(&cc.egui_ctx);
+            Ok(Box::new(app))
+        }),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_dates() {
+        let d = NaiveDate::from_ymd_opt(2034, 6, 15);
+        for s in [
+            "2034-06-15",
+            "2034/6/15",
+            " 2034.6.15 ",
+            "2034年6月15日",
+            "２０３４年６月１５日",
+        ] {
+            assert_eq!(parse_typed_date(s), d, "{s}");
+        }
+        for s in ["", "2034-02-30", "15/6/2034", "令和16年6月15日"] {
+            assert_eq!(parse_typed_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn settings_round_trip_and_defaults() {
+        let s = Settings {
+            lang: Lang::En,
+            counter_mode: true,
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), s);
+        assert_eq!(
+            serde_json::from_str::<Settings>("{}").unwrap(),
+            Settings::default()
+        );
+        assert_eq!(Settings::default().lang, Lang::Ja);
+    }
+}
