@@ -615,7 +615,11 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
     if report.card.expiry_source != Some(ExpirySource::Card) {
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(tr(lang, "券面の記載から入力", "Type from the card face"));
+            let label = ui.label(tr(
+                lang,
+                "カード本体の有効期限 (券面の日付):",
+                "The card's expiry (as printed on it):",
+            ));
             let edit = ui
                 .add(
                     egui::TextEdit::singleline(&mut app.card_expiry_input)
