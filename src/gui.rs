@@ -455,22 +455,26 @@ impl App {
     /// One frame: events in, then the window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.start(ui.ctx());
-        let had_report = matches!(self.card, Some(CardView::Report { .. }));
         let before = self.card.clone();
         self.poll_events();
         view::show(self, ui);
         if let Some(t0) = self.timing {
             if !self.first_frame_done {
                 eprintln!(
-                    "timing: first frame {:.1} ms after start",
+                    "timing: first frame laid out {:.1} ms after start",
                     t0.elapsed().as_secs_f64() * 1000.0
                 );
             }
-            let new_report = matches!(self.card, Some(CardView::Report { .. }))
-                && (self.card != before || !had_report);
-            if new_report && let Some(n) = self.last_notify.lock().ok().and_then(|n| *n) {
+            let result = matches!(
+                self.card,
+                Some(CardView::Report { removed: false, .. } | CardView::Failed { removed: false, .. })
+            );
+            if result
+                && self.card != before
+                && let Some(n) = self.last_notify.lock().ok().and_then(|n| *n)
+            {
                 eprintln!(
-                    "timing: answer laid out {:.2} ms after the reading finished",
+                    "timing: card result laid out {:.2} ms after the monitor sent it",
                     n.elapsed().as_secs_f64() * 1000.0
                 );
             }

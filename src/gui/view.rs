@@ -60,6 +60,8 @@ pub(super) fn install_style(ctx: &egui::Context) {
         style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, INK_SOFT);
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
+        style.spacing.icon_width = 22.0;
+        style.spacing.icon_width_inner = 12.0;
     });
 }
 
@@ -190,11 +192,19 @@ fn big_message(ui: &mut Ui, s: f32, title: &str, detail: Option<&str>) {
     ui.vertical_centered(|ui| {
         ui.add_space(40.0 * s);
         ui.label(RichText::new(title).size(34.0 * s).strong());
-        if let Some(d) = detail {
-            ui.add_space(12.0);
-            ui.label(RichText::new(d).size(20.0 * s));
-        }
     });
+    if let Some(d) = detail {
+        ui.add_space(14.0);
+        let width = (ui.available_width() - 40.0).clamp(200.0, 760.0 * s);
+        let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+        ui.horizontal(|ui| {
+            ui.add_space(margin);
+            ui.vertical(|ui| {
+                ui.set_max_width(width);
+                ui.label(RichText::new(d).size(20.0 * s));
+            });
+        });
+    }
 }
 
 fn body(app: &mut App, ui: &mut Ui, lang: Lang) {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Renders the window's main states under Xvfb into docs/images/*.png (README, docs/guide.md).
+#
+# Needs: xvfb, imagemagick (import), xdotool. Uses the release build of myna-kigen-gui with the
+# built-in simulated card (--demo) and a pinned date, so the pictures do not change from day to day.
+#
+#   scripts/screenshots.sh            # all states
+#   scripts/screenshots.sh valid      # only the named ones
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN="$TARGET/release/myna-kigen-gui"
+TODAY=2026-04-01
+OUT=docs/images
+SCREEN=:91
+W=960 H=820
+
+cargo build --release --bin myna-kigen-gui >&2
+
+# A private home, so remembered settings (language, counter mode) do not leak into the pictures.
+HOME_DIR=$(mktemp -d)
+Xvfb "$SCREEN" -screen 0 "${W}x${H}x24" -nolisten tcp >/dev/null 2>&1 &
+XVFB=$!
+cleanup() { kill "$XVFB" 2>/dev/null || true; rm -rf "$HOME_DIR"; }
+trap cleanup EXIT
+export DISPLAY=$SCREEN
+for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+
+# shot NAME ARGS...: start the window with ARGS, wait for it to settle, save $OUT/NAME.png.
+shot() {
+    local name=$1; shift
+    HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share "$BIN" "$@" &
+    local pid=$!
+    xdotool search --sync --onlyvisible --name 'myna-kigen' >/dev/null
+    sleep "${SETTLE:-2}"
+    import -window root "$OUT/$name.png"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    echo "$OUT/$name.png" >&2
+}
+
+want() { [ -z "$WANTED" ] || [[ " $WANTED " == *" $1 "* ]]; }
+WANTED="$*"
+
+want valid      && shot valid      --demo valid      --today $TODAY --lang ja
+want renewable  && shot renewable  --demo renewable  --today $TODAY --lang ja
+want expired    && shot expired    --demo expired    --today $TODAY --lang ja
+want locked     && shot locked     --demo locked     --today $TODAY --lang ja
+want not-mnc    && shot not-mnc    --demo not-mnc    --today $TODAY --lang ja
+want english    && shot english    --demo valid      --today $TODAY --lang en
+want counter    && shot counter    --demo valid      --today $TODAY --lang ja --counter
+# Without the demo the window uses the system's PC/SC service: on this machine's Xvfb there is
+# none running, which shows the "service not running" sentence.
+want no-service && shot no-service                   --today $TODAY --lang ja
+true
