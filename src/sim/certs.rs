@@ -21,7 +21,9 @@ use sha2::{Digest, Sha256};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::certificate::{Certificate, TbsCertificate, Version};
 use x509_cert::ext::Extension;
-use x509_cert::ext::pkix::certpolicy::PolicyInformation;
+use x509_cert::ext::pkix::certpolicy::{
+    DisplayText, PolicyInformation, PolicyQualifierInfo, UserNotice,
+};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName, OtherName};
 use x509_cert::ext::pkix::{
@@ -50,6 +52,8 @@ const OID_SHA256_RSA: &str = "1.2.840.113549.1.1.11";
 const OID_AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";
 const POLICY_AUTH: &str = "1.2.392.200149.8.5.1.3.30";
 const POLICY_SIGN: &str = "1.2.392.200149.8.5.1.1.20";
+const OID_QT_CPS: &str = "1.3.6.1.5.5.7.2.1";
+const OID_QT_UNOTICE: &str = "1.3.6.1.5.5.7.2.2";
 const PERSONAL_ARC: &str = "1.2.392.200149.8.5.5";
 
 /// Which JPKI hierarchy a simulated certificate belongs to.
@@ -301,10 +305,32 @@ fn issuer_alt_name() -> Result<IssuerAltName, SimError> {
     ])?)]))
 }
 
+/// The policy with a CPS pointer and a user notice saying the certificate is simulated.
 fn policies(kind: CertKind) -> Result<CertificatePolicies, SimError> {
+    let cps = Any::encode_from(
+        &Ia5String::new(&format!("http://jpki-sim.invalid/cps/{}/", kind.tag()))
+            .map_err(err("CPS"))?,
+    )
+    .map_err(err("CPS"))?;
+    let notice = Any::encode_from(&UserNotice {
+        notice_ref: None,
+        explicit_text: Some(DisplayText::Utf8String(
+            "この証明書は模擬カードのための試験用であり、効力を持ちません。".to_owned(),
+        )),
+    })
+    .map_err(err("user notice"))?;
     Ok(CertificatePolicies(vec![PolicyInformation {
         policy_identifier: oid(kind.policy())?,
-        policy_qualifiers: None,
+        policy_qualifiers: Some(vec![
+            PolicyQualifierInfo {
+                policy_qualifier_id: oid(OID_QT_CPS)?,
+                qualifier: Some(cps),
+            },
+            PolicyQualifierInfo {
+                policy_qualifier_id: oid(OID_QT_UNOTICE)?,
+                qualifier: Some(notice),
+            },
+        ]),
     }]))
 }
 
@@ -408,11 +434,23 @@ pub fn end_entity(spec: &EndEntity) -> Result<Vec<u8>, SimError> {
         CertKind::UserAuthentication => KeyUsage(KeyUsages::DigitalSignature.into()),
         CertKind::Signing => KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
     };
+    // Like the real ones: a directory name of the CRL partition and a URL.
+    let crl_dir = name(&[
+        (OID_C, printable("JP")?),
+        (OID_O, printable("JPKI")?),
+        (OID_OU, printable(kind.ou())?),
+        (OID_OU, printable("CRL Distribution Points")?),
+        (OID_OU, printable("Tokyo-to")?),
+        (OID_CN, printable("Chiyoda-ku CRLDP (simulated)")?),
+    ])?;
     let crl = CrlDistributionPoints(vec![DistributionPoint {
-        distribution_point: Some(DistributionPointName::FullName(vec![uri(&format!(
-            "http://jpki-sim.invalid/crl/{}/simulated-card.crl",
-            kind.tag()
-        ))?])),
+        distribution_point: Some(DistributionPointName::FullName(vec![
+            GeneralName::DirectoryName(crl_dir),
+            uri(&format!(
+                "http://jpki-sim.invalid/crl/{}/simulated-card.crl",
+                kind.tag()
+            ))?,
+        ])),
         reasons: None,
         crl_issuer: None,
     }]);
