@@ -624,10 +624,13 @@ impl SimCard {
         self.power_off();
     }
 
-    /// Puts the card (back) on the reader: powered on afresh, and the removal point disarmed.
+    /// Puts the card (back) on the reader: powered on afresh. After a removal the removal
+    /// point is spent, so the next reading goes through.
     pub fn place(&mut self) {
+        if self.removed {
+            self.remove_after = None;
+        }
         self.removed = false;
-        self.remove_after = None;
         self.power_off();
         self.powered = true;
     }
