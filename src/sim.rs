@@ -27,6 +27,8 @@ pub enum SimError {
     #[error("simulated date out of range: {0}")]
     Date(String),
     /// An unknown scenario name.
-    #[error("unknown scenario {0:?} (valid, renewable, expired, no-sign, locked, juki, not-mnc, smartphone)")]
+    #[error(
+        "unknown scenario {0:?} (valid, renewable, expired, no-sign, locked, juki, not-mnc, smartphone)"
+    )]
     UnknownScenario(String),
 }

@@ -200,8 +200,11 @@ impl Default for SimCardBuilder {
     }
 }
 
-/// The PIN EFs of domain.md: application, FID, maximum tries, default secret.
-const PIN_FILES: [(&[u8], [u8; 2], u8, &[u8]); 8] = [
+/// One PIN EF of domain.md: application, FID, maximum tries, default secret.
+type PinFile = (&'static [u8], [u8; 2], u8, &'static [u8]);
+
+/// The PIN EFs of domain.md. The 照合番号 files get 10 tries (domain.md names no count).
+const PIN_FILES: [PinFile; 8] = [
     (&JPKI_AID, [0x00, 0x18], 3, b"1234"),
     (&JPKI_AID, [0x00, 0x1B], 5, b"ABC123"),
     (&KENMEN_HOJO_AID, [0x00, 0x11], 3, b"1234"),
@@ -651,7 +654,10 @@ impl SimCard {
             .flat_map(|app| &app.files)
             .find_map(|ef| match &ef.content {
                 Content::Pin {
-                    max, left, verified, ..
+                    max,
+                    left,
+                    verified,
+                    ..
                 } if ef.fid == fid => Some((*max, *left, *verified)),
                 _ => None,
             })
@@ -889,7 +895,7 @@ impl SimCard {
         let Content::Records(records) = &ef.content else {
             return (Vec::new(), SW_INCOMPATIBLE_FILE);
         };
-        let Some(record) = records.get(usize::from(cmd.p1) - 1) else {
+        let Some(record) = records.get(usize::from(cmd.p1).saturating_sub(1)) else {
             return (Vec::new(), SW_RECORD_NOT_FOUND);
         };
         let explicit_short = matches!(cmd.le, Le::Short(n) if n < 256);
@@ -915,11 +921,7 @@ impl SimCard {
         let Selected::App(app, Some(index)) = self.selected else {
             return SW_DATA_NOT_FOUND;
         };
-        let Some(ef) = self
-            .apps
-            .get_mut(app)
-            .and_then(|a| a.files.get_mut(index))
-        else {
+        let Some(ef) = self.apps.get_mut(app).and_then(|a| a.files.get_mut(index)) else {
             return SW_DATA_NOT_FOUND;
         };
         let Content::Pin {

@@ -28,8 +28,8 @@ use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName, OtherName};
 use x509_cert::ext::pkix::{
     AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints,
-    CertificatePolicies, CrlDistributionPoints, IssuerAltName, KeyUsage, KeyUsages,
-    SubjectAltName, SubjectKeyIdentifier,
+    CertificatePolicies, CrlDistributionPoints, IssuerAltName, KeyUsage, KeyUsages, SubjectAltName,
+    SubjectKeyIdentifier,
 };
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
@@ -245,8 +245,8 @@ fn key_id(spki: &SubjectPublicKeyInfoOwned) -> Vec<u8> {
 
 /// Instant of `date` at `h:m:s` JST, as a UTCTime.
 fn jst(date: NaiveDate, h: u32, m: u32, s: u32) -> Result<Time, SimError> {
-    let time = NaiveTime::from_hms_opt(h, m, s)
-        .ok_or_else(|| SimError::Date(format!("{h}:{m}:{s}")))?;
+    let time =
+        NaiveTime::from_hms_opt(h, m, s).ok_or_else(|| SimError::Date(format!("{h}:{m}:{s}")))?;
     let unix = date.and_time(time).and_utc().timestamp() - 9 * 3600;
     let unix = u64::try_from(unix).map_err(|_| SimError::Date(date.to_string()))?;
     let utc = der::asn1::UtcTime::from_unix_duration(Duration::from_secs(unix))
@@ -379,12 +379,7 @@ fn build_ca(kind: CertKind) -> Result<Vec<u8>, SimError> {
             &SubjectKeyIdentifier(OctetString::new(id).map_err(err("key id"))?),
             "subject key id",
         )?,
-        extension(
-            "2.5.29.18",
-            false,
-            &issuer_alt_name()?,
-            "issuer alt name",
-        )?,
+        extension("2.5.29.18", false, &issuer_alt_name()?, "issuer alt name")?,
     ];
     let tbs = TbsCertificate {
         version: Version::V3,

@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::{Days, Months, NaiveDate};
 
 use super::SimError;
-use super::card::{JUKI_AID, JPKI_AID, KENMEN_HOJO_AID, KENMEN_KAKUNIN_AID, SimCard, SimCardBuilder, Token};
+use super::card::{
+    JPKI_AID, JUKI_AID, KENMEN_HOJO_AID, KENMEN_KAKUNIN_AID, SimCard, SimCardBuilder, Token,
+};
 use super::certs::{self, CertKind, EndEntity, Holder};
 
 /// A named simulated card.
@@ -96,9 +98,7 @@ impl Scenario {
                 "certificates expired 20 days ago (health-insurance grace running); card valid"
             }
             Scenario::NoSign => "no signing certificate on the card",
-            Scenario::Locked => {
-                "signing password locked; user-authentication PIN has 1 try left"
-            }
+            Scenario::Locked => "signing password locked; user-authentication PIN has 1 try left",
             Scenario::Juki => "an old Juki card (住基カード) with a long-expired certificate",
             Scenario::NotMnc => "a card that is not a My Number Card",
             Scenario::Smartphone => "a smartphone certificate (no card expiry)",

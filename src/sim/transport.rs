@@ -339,7 +339,9 @@ impl Readers for SimReaders {
                 .shared
                 .changed
                 .wait_timeout(state, left)
-                .map_err(|_| TransportError::Other("the simulated readers are unusable".to_owned()))?
+                .map_err(|_| {
+                    TransportError::Other("the simulated readers are unusable".to_owned())
+                })?
                 .0;
         }
     }

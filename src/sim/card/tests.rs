@@ -62,7 +62,10 @@ fn select_by_aid_known_and_unknown() {
         c.process(&h("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 02")),
         h("6A 82")
     );
-    for aid in ["D3 92 10 00 31 00 01 01 04 08", "D3 92 10 00 31 00 01 01 04 02"] {
+    for aid in [
+        "D3 92 10 00 31 00 01 01 04 08",
+        "D3 92 10 00 31 00 01 01 04 02",
+    ] {
         assert_eq!(c.process(&h(&format!("00 A4 04 0C 0A {aid}"))), h("90 00"));
     }
     assert_eq!(c.process(&h(SELECT_COMMON)), h("90 00"));
@@ -71,7 +74,10 @@ fn select_by_aid_known_and_unknown() {
         c.process(&h("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00")),
         h("67 00")
     );
-    assert_eq!(c.process(&h(&SELECT_JPKI.replace("04 0C", "07 0C"))), h("6A 86"));
+    assert_eq!(
+        c.process(&h(&SELECT_JPKI.replace("04 0C", "07 0C"))),
+        h("6A 86")
+    );
 }
 
 #[test]
@@ -199,11 +205,20 @@ fn a_pin_blocks_after_its_last_try() {
     jpki(&mut c);
     assert_eq!(c.process(&h("00 A4 02 0C 02 00 1B")), h("90 00"));
     assert_eq!(c.process(&h("00 20 00 80")), h("63 C2"));
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 34")), h("63 C1"));
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 34")), h("63 C0"));
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 34")),
+        h("63 C1")
+    );
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 34")),
+        h("63 C0")
+    );
     assert_eq!(c.process(&h("00 20 00 80")), h("63 C0"));
     // Blocked: even the right password is refused and nothing changes.
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 33")), h("69 84"));
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 33")),
+        h("69 84")
+    );
     assert!(!c.is_verified([0, 0x1B]));
     assert_eq!(c.pin_tries([0, 0x1B]), Some(0));
 }
@@ -224,8 +239,14 @@ fn signing_certificate_needs_the_signing_password() {
     assert_eq!(c.process(&h("00 B0 81 00 00")), h("69 82"));
     // The default password is not this card's.
     assert_eq!(c.process(&h("00 A4 02 0C 02 00 1B")), h("90 00"));
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 33")), h("63 C4"));
-    assert_eq!(c.process(&h("00 20 00 80 06 58 59 5A 37 38 39")), h("90 00"));
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 33")),
+        h("63 C4")
+    );
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 58 59 5A 37 38 39")),
+        h("90 00")
+    );
     let r = c.process(&h("00 B0 81 00 00"));
     assert_eq!(data(&r), &sign[..256]);
     assert_eq!(sw(&r), 0x9000);
@@ -236,13 +257,20 @@ fn power_cycle_clears_security_state_and_warm_reset_keeps_it() {
     let mut c = card();
     jpki(&mut c);
     assert_eq!(c.process(&h("00 A4 02 0C 02 00 1B")), h("90 00"));
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 33")), h("90 00"));
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 33")),
+        h("90 00")
+    );
     c.reset_warm();
     // Selection gone: the current EF and the application.
     assert_eq!(c.process(&h("00 B0 00 00 01")), h("69 86"));
     assert_eq!(c.process(&h("00 A4 02 0C 02 00 1B")), h("6A 82"));
     jpki(&mut c);
-    assert_eq!(sw(&c.process(&h("00 B0 81 00 00"))), 0x9000, "still verified");
+    assert_eq!(
+        sw(&c.process(&h("00 B0 81 00 00"))),
+        0x9000,
+        "still verified"
+    );
     assert_eq!(c.process(&h("00 A4 02 0C 02 00 1B")), h("90 00"));
     assert_eq!(c.process(&h("00 20 00 80")), h("90 00"));
     assert!(c.is_verified([0, 0x1B]));
@@ -257,7 +285,10 @@ fn power_cycle_clears_security_state_and_warm_reset_keeps_it() {
     assert_eq!(c.process(&h("00 20 00 80")), h("63 C5"));
 
     // The vpcd controls map to the same states.
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 33")), h("90 00"));
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 33")),
+        h("90 00")
+    );
     VirtualCard::reset(&mut c);
     assert!(c.is_verified([0, 0x1B]));
     VirtualCard::power_off(&mut c);
@@ -268,15 +299,24 @@ fn power_cycle_clears_security_state_and_warm_reset_keeps_it() {
 #[test]
 fn get_data_f2_answers_only_before_any_application_is_selected() {
     let mut c = card();
-    assert_eq!(c.process(&h("00 CA 00 F2 00")), [b"20341208".to_vec(), h("90 00")].concat());
-    assert_eq!(c.process(&h("00 CA 00 F2 08")), [b"20341208".to_vec(), h("90 00")].concat());
+    assert_eq!(
+        c.process(&h("00 CA 00 F2 00")),
+        [b"20341208".to_vec(), h("90 00")].concat()
+    );
+    assert_eq!(
+        c.process(&h("00 CA 00 F2 08")),
+        [b"20341208".to_vec(), h("90 00")].concat()
+    );
     assert_eq!(c.process(&h("00 CA 00 F2 04")), h("6C 08"));
     assert_eq!(c.process(&h("00 CA 00 F2")), h("67 00"));
     assert_eq!(c.process(&h("00 CA 00 F3 00")), h("6A 88"));
     jpki(&mut c);
     assert_eq!(c.process(&h("00 CA 00 F2 00")), h("69 85"));
     // The card manager deselects every application.
-    assert_eq!(c.process(&h("00 A4 04 0C 07 A0 00 00 01 51 00 00")), h("90 00"));
+    assert_eq!(
+        c.process(&h("00 A4 04 0C 07 A0 00 00 01 51 00 00")),
+        h("90 00")
+    );
     assert_eq!(sw(&c.process(&h("00 CA 00 F2 00"))), 0x9000);
     jpki(&mut c);
     c.reset_warm();
@@ -382,7 +422,11 @@ fn missing_applications_and_files() {
 fn answers_61xx_and_serves_the_data_by_get_response() {
     let mut c = builder().answer_61xx().build();
     let der = fake_der(1500, 1);
-    assert_eq!(c.process(&h("00 C0 00 00 00")), h("69 85"), "nothing pending");
+    assert_eq!(
+        c.process(&h("00 C0 00 00 00")),
+        h("69 85"),
+        "nothing pending"
+    );
     jpki(&mut c);
     assert_eq!(c.process(&h("00 B0 8A 00 10")), h("61 10"));
     let r = c.process(&h("00 C0 00 00 10"));
@@ -410,7 +454,10 @@ fn answers_61xx_and_serves_the_data_by_get_response() {
     // The GET DATA answer too.
     let mut g = builder().answer_61xx().build();
     assert_eq!(g.process(&h("00 CA 00 F2 00")), h("61 08"));
-    assert_eq!(g.process(&h("00 C0 00 00 08")), [b"20341208".to_vec(), h("90 00")].concat());
+    assert_eq!(
+        g.process(&h("00 C0 00 00 08")),
+        [b"20341208".to_vec(), h("90 00")].concat()
+    );
 }
 
 #[test]
@@ -471,7 +518,10 @@ fn latency_is_spent_per_apdu() {
 fn unknown_instruction_class_and_short_commands() {
     let mut c = card();
     assert_eq!(c.process(&h("00 84 00 00 08")), h("6D 00"));
-    assert_eq!(c.process(&h("80 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01")), h("6E 00"));
+    assert_eq!(
+        c.process(&h("80 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01")),
+        h("6E 00")
+    );
     assert_eq!(c.process(&h("0C B0 00 00 00")), h("6E 00"));
     assert_eq!(c.process(&h("00 A4 04")), h("67 00"));
     assert_eq!(c.process(&[]), h("67 00"));
@@ -489,20 +539,29 @@ fn the_log_never_holds_verify_data() {
     let log = c.log();
     assert_eq!(log.len(), 4);
     assert_eq!(log[0].command, h(SELECT_JPKI));
-    assert_eq!(log[2], LoggedCommand {
-        command: h("00 20 00 80"),
-        verify_with_data: false,
-        sw: 0x63C5,
-    });
-    assert_eq!(log[3], LoggedCommand {
-        command: h("00 20 00 80"),
-        verify_with_data: true,
-        sw: 0x9000,
-    });
+    assert_eq!(
+        log[2],
+        LoggedCommand {
+            command: h("00 20 00 80"),
+            verify_with_data: false,
+            sw: 0x63C5,
+        }
+    );
+    assert_eq!(
+        log[3],
+        LoggedCommand {
+            command: h("00 20 00 80"),
+            verify_with_data: true,
+            sw: 0x9000,
+        }
+    );
     for entry in log {
         assert!(!entry.command.windows(7).any(|w| w == b"SECRET9"));
     }
     let debug = format!("{c:?} {:?}", builder().signing_password("SECRET9"));
     assert!(!debug.contains("SECRET9"));
-    assert!(!debug.contains("53, 69"), "no byte list of the secret either");
+    assert!(
+        !debug.contains("53, 69"),
+        "no byte list of the secret either"
+    );
 }

@@ -51,9 +51,15 @@ fn user_authentication_certificate_is_jpki_shaped() {
     assert!(c.subject().starts_with("CN="), "{}", c.subject());
     assert!(c.subject().ends_with(",C=JP"));
     assert_eq!(c.expiry_date(), d(2029, 12, 8));
-    assert_eq!(c.not_after().to_utc().to_rfc3339(), "2029-12-08T14:59:59+00:00");
+    assert_eq!(
+        c.not_after().to_utc().to_rfc3339(),
+        "2029-12-08T14:59:59+00:00"
+    );
     assert_eq!(c.not_before_date(), d(2025, 1, 17));
-    assert_eq!(c.not_before().to_utc().to_rfc3339(), "2025-01-16T15:00:00+00:00");
+    assert_eq!(
+        c.not_before().to_utc().to_rfc3339(),
+        "2025-01-16T15:00:00+00:00"
+    );
     let ku = c.key_usage().unwrap();
     assert!(ku.digital_signature && !ku.non_repudiation && !ku.key_cert_sign);
     assert_eq!(c.policies(), ["1.2.392.200149.8.5.1.3.30"]);
@@ -70,7 +76,11 @@ fn signing_certificate_carries_the_holder() {
     let c = cert::parse(&der).unwrap();
     assert_eq!(c.role(), Some(CertRole::Signing));
     assert!(c.issuer().contains("OU=JPKI for digital signature"));
-    assert!(c.subject().ends_with(",L=Chiyoda-ku,L=Tokyo-to,C=JP"), "{}", c.subject());
+    assert!(
+        c.subject().ends_with(",L=Chiyoda-ku,L=Tokyo-to,C=JP"),
+        "{}",
+        c.subject()
+    );
     let ku = c.key_usage().unwrap();
     assert!(ku.digital_signature && ku.non_repudiation);
     assert_eq!(c.policies(), ["1.2.392.200149.8.5.1.1.20"]);
@@ -81,7 +91,10 @@ fn signing_certificate_carries_the_holder() {
     let birth = p.birth.unwrap();
     assert_eq!(birth.era, cert::Era::Showa);
     assert_eq!(birth.date, Some(d(1988, 6, 15)));
-    assert_eq!(p.address.as_deref(), Some("東京都千代田区模擬町一丁目二番三号"));
+    assert_eq!(
+        p.address.as_deref(),
+        Some("東京都千代田区模擬町一丁目二番三号")
+    );
     assert_eq!(p.address_flags.as_deref(), Some("0".repeat(17).as_str()));
 }
 

@@ -73,7 +73,11 @@ fn dates_for_a_fixed_today() {
         let birthday = |year: i32| x.birth.with_year(year).unwrap();
         let fifth = (1..=5).fold(x.issued, |after, _| {
             let this = birthday(after.year());
-            if this > after { this } else { birthday(after.year() + 1) }
+            if this > after {
+                this
+            } else {
+                birthday(after.year() + 1)
+            }
         });
         assert_eq!(fifth, x.cert_expiry, "{s}");
         assert_eq!(x.card_expiry, Some(birthday(x.cert_expiry.year() + 5)));
@@ -87,7 +91,11 @@ fn a_29_february_expiry_moves_to_1_march() {
     assert_eq!(x.cert_expiry, d(2029, 1, 3));
     let t = d(2028, 1, 15);
     let x = Scenario::Renewable.dates(t).unwrap();
-    assert_eq!(x.cert_expiry, d(2028, 3, 1), "45 days after 2028-01-15 is 02-29");
+    assert_eq!(
+        x.cert_expiry,
+        d(2028, 3, 1),
+        "45 days after 2028-01-15 is 02-29"
+    );
 }
 
 use chrono::Datelike;
@@ -113,12 +121,22 @@ fn every_scenario_card_reads_as_it_should() {
         let gd = c.process(&h("00 CA 00 F2 00"));
         match dates.card_expiry {
             Some(exp) => {
-                assert_eq!(gd, [exp.format("%Y%m%d").to_string().into_bytes(), h("90 00")].concat())
+                assert_eq!(
+                    gd,
+                    [exp.format("%Y%m%d").to_string().into_bytes(), h("90 00")].concat()
+                )
             }
             None => assert_eq!(gd, h("6A 88"), "{s}"),
         }
         let common = c.process(&h("00 A4 04 0C 0A D3 92 10 00 31 00 01 01 01 00"));
-        assert_eq!(common, if dates.card_expiry.is_some() { h("90 00") } else { h("6A 82") });
+        assert_eq!(
+            common,
+            if dates.card_expiry.is_some() {
+                h("90 00")
+            } else {
+                h("6A 82")
+            }
+        );
         let sel = c.process(&h(SELECT_JPKI));
         if s == Scenario::NotMnc {
             assert_eq!(sel, h("6A 82"));
@@ -169,7 +187,10 @@ fn the_signing_certificate_opens_with_abc123_and_holds_the_fictional_holder() {
     let mut c = Scenario::Valid.card(today()).unwrap();
     c.process(&h(SELECT_JPKI));
     c.process(&h("00 A4 02 0C 02 00 1B"));
-    assert_eq!(c.process(&h("00 20 00 80 06 41 42 43 31 32 33")), h("90 00"));
+    assert_eq!(
+        c.process(&h("00 20 00 80 06 41 42 43 31 32 33")),
+        h("90 00")
+    );
     let sign = read_der(&mut c, 0x01);
     let parsed = cert::parse(&sign).unwrap();
     assert_eq!(parsed.role(), Some(CertRole::Signing));
@@ -191,7 +212,10 @@ fn certificates_are_cached_and_the_same_every_time() {
     a.process(&h(SELECT_JPKI));
     b.process(&h(SELECT_JPKI));
     assert_eq!(read_der(&mut a, 0x0A), read_der(&mut b, 0x0A));
-    assert!(second <= first, "second build {second:?} vs first {first:?}");
+    assert!(
+        second <= first,
+        "second build {second:?} vs first {first:?}"
+    );
 }
 
 #[test]

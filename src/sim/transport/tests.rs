@@ -101,7 +101,10 @@ fn readers_come_and_go() {
         readers.list().unwrap(),
         vec![info("Reader A", false), info("Reader B", false)]
     );
-    assert_eq!(readers.connect("Reader A").err(), Some(TransportError::NoCard));
+    assert_eq!(
+        readers.connect("Reader A").err(),
+        Some(TransportError::NoCard)
+    );
     assert_eq!(
         readers.connect("Reader C").err(),
         Some(TransportError::ReaderNotFound("Reader C".to_owned()))
@@ -122,7 +125,10 @@ fn readers_come_and_go() {
         Some(TransportError::CardRemoved)
     );
     handle.place_shared("Reader B", shared);
-    assert!(transport.transaction().is_ok(), "the same card placed again");
+    assert!(
+        transport.transaction().is_ok(),
+        "the same card placed again"
+    );
     handle.unplug("Reader A");
     assert_eq!(readers.list().unwrap(), vec![info("Reader B", true)]);
     handle.stop_service();
