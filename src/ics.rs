@@ -104,14 +104,135 @@ pub fn calendar(report: &CardReport, lang: Lang) -> String {
         Lang::En => "My Number Card certificate dates",
     });
     for e in events(report, lang) {
+        // An all-day event ends on the next day (DTEND is exclusive, RFC 5545 §3.6.1).
+        let end = e.date.succ_opt().unwrap_or(e.date);
         cal.push(
             Event::new()
                 .uid(&e.uid)
                 .summary(&e.summary)
                 .description(&e.description)
-                .all_day(e.date)
+                .starts(e.date)
+                .ends(end)
                 .done(),
         );
     }
     cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::{NaiveDate, TimeZone};
+    use icalendar::{Calendar, CalendarComponent, DatePerhapsTime};
+
+    use super::*;
+    use crate::card::CardKind;
+    use crate::cert::{Genuineness, JST};
+    use crate::report::{CardInfo, NotRead, SCHEMA};
+    use crate::rules::Status;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn cert(expiry: NaiveDate, auth: bool) -> CertReport {
+        CertReport {
+            present: true,
+            read: true,
+            not_before: JST.with_ymd_and_hms(2021, 6, 1, 0, 0, 0).unwrap(),
+            not_after: JST
+                .from_local_datetime(&expiry.and_hms_opt(23, 59, 59).unwrap())
+                .unwrap(),
+            expiry,
+            expiry_wareki: crate::rules::wareki(expiry),
+            days_left: 10,
+            status: Status::Valid,
+            renewal_from: crate::rules::renewal_from(expiry),
+            insurance_grace_until: auth.then(|| crate::rules::insurance_grace_until(expiry)),
+            issuer: "C=JP".to_owned(),
+            subject: "C=JP, CN=x".to_owned(),
+            serial: if auth { "0a1b" } else { "0c2d" }.to_owned(),
+            genuine: Genuineness::Verified,
+        }
+    }
+
+    fn report(sign: CertSlot) -> CardReport {
+        CardReport {
+            schema: SCHEMA,
+            reader: "r".to_owned(),
+            today: d(2026, 1, 1),
+            apdus: 8,
+            card: CardInfo {
+                kind: CardKind::MyNumberCard,
+                expiry: None,
+                expiry_source: None,
+            },
+            auth: CertSlot::Read(Box::new(cert(d(2026, 5, 31), true))),
+            sign,
+            pins: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Parses the written file back and returns (uid, start date, end date, summary) per event.
+    fn parse_back(text: &str) -> Vec<(String, NaiveDate, NaiveDate, String)> {
+        let cal: Calendar = text.parse().expect("the calendar parses back");
+        let mut out = Vec::new();
+        for c in &cal.components {
+            if let CalendarComponent::Event(e) = c {
+                let date = |p: Option<DatePerhapsTime>| match p {
+                    Some(DatePerhapsTime::Date(d)) => d,
+                    other => panic!("not an all-day date: {other:?}"),
+                };
+                out.push((
+                    e.get_uid().unwrap().to_owned(),
+                    date(e.get_start()),
+                    date(e.get_end()),
+                    e.get_summary().unwrap().to_owned(),
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn calendar_parses_back_with_every_day() {
+        let r = report(CertSlot::Read(Box::new(cert(d(2026, 5, 31), false))));
+        let events = parse_back(&calendar(&r, Lang::Ja));
+        let days: Vec<(&str, NaiveDate, NaiveDate)> = events
+            .iter()
+            .map(|(u, s, e, _)| (u.as_str(), *s, *e))
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                // 5/31 minus three months is "2/31": the window opens on 3/1.
+                ("myna-kigen-auth-0a1b-renewal", d(2026, 3, 1), d(2026, 3, 2)),
+                ("myna-kigen-auth-0a1b-expiry", d(2026, 5, 31), d(2026, 6, 1)),
+                // Grace: three months from the end of May.
+                (
+                    "myna-kigen-auth-0a1b-insurance-grace",
+                    d(2026, 8, 31),
+                    d(2026, 9, 1)
+                ),
+                ("myna-kigen-sign-0c2d-renewal", d(2026, 3, 1), d(2026, 3, 2)),
+                ("myna-kigen-sign-0c2d-expiry", d(2026, 5, 31), d(2026, 6, 1)),
+            ]
+        );
+        assert!(events[1].3.contains("利用者証明用電子証明書の有効期限"));
+    }
+
+    #[test]
+    fn unread_signing_certificate_gives_no_events() {
+        let r = report(CertSlot::NotRead(NotRead {
+            present: Some(true),
+            read: false,
+            reason: "password_required".to_owned(),
+        }));
+        let events = parse_back(&calendar(&r, Lang::En));
+        assert_eq!(events.len(), 3);
+        assert!(events.iter().all(|(u, ..)| u.contains("-auth-")));
+        assert!(events[1].3.contains("expires"));
+    }
 }

@@ -1,1 +1,34 @@
-//! The simulated My Number Card: a card, not a script.
+//! The simulated My Number Card: a card, not a script. It answers ISO 7816-4 APDUs from its
+//! applications, files, PIN counters and security state ([`card`]), holds JPKI-shaped
+//! certificates signed by a simulated CA ([`certs`]), comes in named [`Scenario`]s
+//! ([`scenario`]) and sits behind the same [`crate::transport`] traits as a PC/SC reader
+//! ([`transport`]). Tests, `--demo` and the vpcd virtual reader all use it.
+
+pub mod card;
+pub mod certs;
+pub mod scenario;
+pub mod transport;
+
+pub use card::{LoggedCommand, SimCard, SimCardBuilder, Token};
+pub use certs::CertKind;
+pub use scenario::{Scenario, ScenarioDates};
+pub use transport::{SimReaders, SimReadersHandle, SimTransport};
+
+/// Why a simulated card could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    /// A committed test key under `assets/sim/` does not load.
+    #[error("simulated key unusable: {0}")]
+    Key(String),
+    /// A certificate could not be assembled or signed.
+    #[error("simulated certificate could not be built: {0}")]
+    Certificate(String),
+    /// A scenario date falls outside what a certificate can hold.
+    #[error("simulated date out of range: {0}")]
+    Date(String),
+    /// An unknown scenario name.
+    #[error(
+        "unknown scenario {0:?} (valid, renewable, expired, no-sign, locked, juki, not-mnc, smartphone)"
+    )]
+    UnknownScenario(String),
+}

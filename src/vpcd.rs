@@ -17,6 +17,9 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+/// Where vpcd listens for its first reader's card (the second is on port 35964).
+pub const DEFAULT_ADDR: &str = "127.0.0.1:35963";
+
 /// The card side of a virtual reader: what vpcd asks of a card.
 pub trait VirtualCard {
     /// The answer to reset.
