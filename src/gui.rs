@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn};
 use crate::report::{CardReport, Lang, ReadError};
+use crate::sim::transport::READER_NAME as SIM_READER;
+use crate::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
 use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
 
 /// The bundled Japanese font (BIZ UDGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`).
@@ -101,8 +103,9 @@ pub struct AppConfig {
     pub read: ReadFn,
     /// Pins the date readings are judged on (`None`: today in JST).
     pub today: Option<NaiveDate>,
-    /// The demo scenario's name, when the cards are simulated: shows the 「デモ」 label.
-    pub demo: Option<String>,
+    /// The demo, when the cards are simulated: shows the 「デモ」 label and the buttons that
+    /// take the simulated card off and put it back.
+    pub demo: Option<Demo>,
     /// Print timing figures to stderr (first frame, answer on screen after the reading).
     pub timing: Option<Instant>,
 }
@@ -119,12 +122,45 @@ pub fn system_readers() -> Box<dyn Readers> {
     }))
 }
 
-/// The simulated card and reader for `--demo SCENARIO`. The one place the simulation is
-/// plugged in.
-pub fn demo_readers(scenario: &str) -> Result<Box<dyn Readers>, String> {
-    Err(format!(
-        "the simulated card is not available in this build (scenario {scenario:?})"
+/// The simulated card and reader for `--demo SCENARIO`, with the scenario's dates set around
+/// `today`. The one place the simulation is plugged in.
+pub fn demo_readers(scenario: &str, today: NaiveDate) -> Result<(Box<dyn Readers>, Demo), String> {
+    let scenario: Scenario = scenario
+        .parse()
+        .map_err(|e: crate::sim::SimError| e.to_string())?;
+    let card = scenario.card(today).map_err(|e| e.to_string())?;
+    let readers = SimReaders::new();
+    let handle = readers.handle();
+    handle.plug(SIM_READER);
+    let card = handle.place(SIM_READER, card);
+    Ok((
+        Box::new(readers),
+        Demo {
+            scenario,
+            handle,
+            card,
+        },
     ))
+}
+
+/// The demo's simulated reader, which the window can take the card off and put back on.
+pub struct Demo {
+    /// The scenario shown.
+    pub scenario: Scenario,
+    handle: SimReadersHandle,
+    card: Arc<Mutex<SimCard>>,
+}
+
+impl Demo {
+    /// Takes the simulated card off its reader.
+    pub fn remove_card(&self) {
+        self.handle.remove_card(SIM_READER);
+    }
+
+    /// Puts the simulated card back on its reader.
+    pub fn place_card(&self) {
+        self.handle.place_shared(SIM_READER, Arc::clone(&self.card));
+    }
 }
 
 /// Readers whose constructor may fail (PC/SC service down): tried again on each use, so a
@@ -251,7 +287,7 @@ pub struct App {
     pub card_expiry_typed: Option<NaiveDate>,
     /// The typed text was not a date.
     pub card_expiry_invalid: bool,
-    demo: Option<String>,
+    demo: Option<Demo>,
     pending: Option<AppConfig>,
     monitor: Option<MonitorHandle>,
     events: Option<Receiver<MonitorEvent>>,
@@ -263,8 +299,9 @@ pub struct App {
 impl App {
     /// A new window state. The monitor starts on the first frame (or [`App::start`]), so the
     /// app can also be built before its egui context exists (tests).
-    pub fn new(config: AppConfig, settings: Settings) -> Self {
-        App {
+    pub fn new(mut config: AppConfig, settings: Settings) -> Self {
+        let demo = config.demo.take();
+        let mut app = App {
             settings,
             readers: Vec::new(),
             service_down: false,
@@ -275,14 +312,17 @@ impl App {
             card_expiry_input: String::new(),
             card_expiry_typed: None,
             card_expiry_invalid: false,
-            demo: config.demo.clone(),
             timing: config.timing,
-            pending: Some(config),
+            demo: None,
+            pending: None,
             monitor: None,
             events: None,
             first_frame_done: false,
             last_notify: Arc::new(Mutex::new(None)),
-        }
+        };
+        app.demo = demo;
+        app.pending = Some(config);
+        app
     }
 
     /// Installs the fonts and style into `ctx` and starts the card monitor (once).
@@ -311,9 +351,9 @@ impl App {
         self.events = Some(rx);
     }
 
-    /// Whether the cards are simulated.
-    pub fn demo(&self) -> Option<&str> {
-        self.demo.as_deref()
+    /// The demo, when the cards are simulated.
+    pub fn demo(&self) -> Option<&Demo> {
+        self.demo.as_ref()
     }
 
     /// Takes every pending monitor event into the state.
@@ -467,7 +507,10 @@ impl App {
             }
             let result = matches!(
                 self.card,
-                Some(CardView::Report { removed: false, .. } | CardView::Failed { removed: false, .. })
+                Some(
+                    CardView::Report { removed: false, .. }
+                        | CardView::Failed { removed: false, .. }
+                )
             );
             if result
                 && self.card != before
@@ -518,15 +561,19 @@ pub fn run(
     options: eframe::NativeOptions,
     started: Instant,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let readers = match &args.demo {
-        Some(scenario) => demo_readers(scenario)?,
-        None => system_readers(),
+    let (readers, demo) = match &args.demo {
+        Some(scenario) => {
+            let today = args.today.unwrap_or_else(crate::monitor::today_jst);
+            let (readers, demo) = demo_readers(scenario, today)?;
+            (readers, Some(demo))
+        }
+        None => (system_readers(), None),
     };
     let config = AppConfig {
         readers,
         read: Arc::new(crate::report::read_card),
         today: args.today,
-        demo: args.demo.clone(),
+        demo,
         timing: std::env::var_os("MYNA_KIGEN_TIMING").map(|_| started),
     };
     eframe::run_native(

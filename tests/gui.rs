@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone};
@@ -23,196 +23,120 @@ use myna_kigen::report::{
     ReadOptions,
 };
 use myna_kigen::rules;
-use myna_kigen::transport::{ReaderInfo, Readers, Transaction, Transport, TransportError, Waker};
+use myna_kigen::sim::{Scenario, ScenarioDates, SimReaders, SimReadersHandle};
+use myna_kigen::transport::Transport;
 
-// ---- a small set of readers and cards, controlled from the test ----
+// ---- the simulated readers, and a reading derived from the scenario on each ----
 
-#[derive(Debug, Clone)]
-enum Card {
-    Mnc {
-        auth: NaiveDate,
-        card: Option<NaiveDate>,
-        locked: bool,
-    },
-    NotMnc,
+/// Simulated readers plus which scenario's card sits on each.
+#[derive(Clone)]
+struct Rig {
+    handle: SimReadersHandle,
+    readers: Arc<Mutex<Option<SimReaders>>>,
+    placed: Arc<Mutex<HashMap<String, Scenario>>>,
 }
-
-#[derive(Default)]
-struct State {
-    readers: Vec<ReaderInfo>,
-    cards: HashMap<String, Card>,
-    down: bool,
-    woken: bool,
-}
-
-#[derive(Clone, Default)]
-struct Rig(Arc<(Mutex<State>, Condvar)>);
 
 impl Rig {
-    fn change(&self, f: impl FnOnce(&mut State)) {
-        f(&mut self.0.0.lock().unwrap());
-        self.0.1.notify_all();
+    fn new() -> Self {
+        let readers = SimReaders::new();
+        Rig {
+            handle: readers.handle(),
+            readers: Arc::new(Mutex::new(Some(readers))),
+            placed: Arc::default(),
+        }
     }
     fn plug(&self, name: &str) {
-        self.change(|s| {
-            s.readers.push(ReaderInfo {
-                name: name.into(),
-                has_card: false,
-            })
-        });
+        self.handle.plug(name);
     }
-    fn place(&self, reader: &str, card: Card) {
-        self.change(|s| {
-            s.cards.insert(reader.into(), card);
-            for r in s.readers.iter_mut().filter(|r| r.name == reader) {
-                r.has_card = true;
-            }
-        });
+    fn place(&self, reader: &str, scenario: Scenario) {
+        let card = scenario.card(today()).unwrap();
+        self.placed.lock().unwrap().insert(reader.into(), scenario);
+        self.handle.place(reader, card);
     }
     fn remove(&self, reader: &str) {
-        self.change(|s| {
-            s.cards.remove(reader);
-            for r in s.readers.iter_mut().filter(|r| r.name == reader) {
-                r.has_card = false;
-            }
-        });
+        self.handle.remove_card(reader);
     }
-}
-
-struct RigReaders(Rig);
-
-fn listing(s: &State) -> Result<Vec<ReaderInfo>, TransportError> {
-    if s.down {
-        Err(TransportError::ServiceUnavailable)
-    } else {
-        Ok(s.readers.clone())
-    }
-}
-
-impl Readers for RigReaders {
-    fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
-        listing(&self.0.0.0.lock().unwrap())
-    }
-    fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
-        let s = self.0.0.0.lock().unwrap();
-        if s.cards.contains_key(reader) {
-            Ok(Box::new(RigTransport(reader.into())))
-        } else {
-            Err(TransportError::NoCard)
-        }
-    }
-    fn wait_for_change(
-        &mut self,
-        known: &[ReaderInfo],
-        timeout: Duration,
-    ) -> Result<Vec<ReaderInfo>, TransportError> {
-        let deadline = Instant::now() + timeout;
-        let (m, cv) = &*self.0.0;
-        let mut s = m.lock().unwrap();
-        while !s.down && !s.woken && s.readers == known && Instant::now() < deadline {
-            s = cv.wait_timeout(s, deadline - Instant::now()).unwrap().0;
-        }
-        s.woken = false;
-        listing(&s)
-    }
-    fn waker(&self) -> Waker {
-        let rig = self.0.clone();
-        Arc::new(move || rig.change(|s| s.woken = true))
-    }
-}
-
-struct RigTransport(String);
-
-impl Transport for RigTransport {
-    fn reader_name(&self) -> &str {
-        &self.0
-    }
-    fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>, TransportError> {
-        Err(TransportError::Other("not used".into()))
-    }
-    fn reconnect(&mut self, _: bool) -> Result<(), TransportError> {
-        Ok(())
-    }
-    fn supports_extended_length(&self) -> bool {
-        false
-    }
-    fn disable_extended_length(&mut self) {}
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-const TODAY: (i32, u32, u32) = (2026, 4, 1);
+fn today() -> NaiveDate {
+    day(2026, 4, 1)
+}
 
-fn cert(expiry: NaiveDate, today: NaiveDate, auth: bool) -> CertReport {
+fn cert(s: &ScenarioDates, today: NaiveDate, auth: bool) -> CertReport {
     let jst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
-    let not_before = day(2024, 6, 1);
+    let at = |d: NaiveDate, h, m, sec| {
+        jst.from_local_datetime(&d.and_hms_opt(h, m, sec).unwrap())
+            .unwrap()
+    };
     CertReport {
         present: true,
         read: true,
-        not_before: jst
-            .from_local_datetime(&not_before.and_hms_opt(10, 0, 0).unwrap())
-            .unwrap(),
-        not_after: jst
-            .from_local_datetime(&expiry.and_hms_opt(23, 59, 59).unwrap())
-            .unwrap(),
-        expiry,
-        expiry_wareki: rules::wareki(expiry),
-        days_left: rules::days_left(expiry, today),
-        status: rules::status(not_before, expiry, today),
-        renewal_from: rules::renewal_from(expiry),
-        insurance_grace_until: auth.then(|| rules::insurance_grace_until(expiry)),
-        issuer: "C=JP, O=JPKI".into(),
+        not_before: at(s.issued, 10, 0, 0),
+        not_after: at(s.cert_expiry, 23, 59, 59),
+        expiry: s.cert_expiry,
+        expiry_wareki: rules::wareki(s.cert_expiry),
+        days_left: rules::days_left(s.cert_expiry, today),
+        status: rules::status(s.issued, s.cert_expiry, today),
+        renewal_from: rules::renewal_from(s.cert_expiry),
+        insurance_grace_until: auth.then(|| rules::insurance_grace_until(s.cert_expiry)),
+        issuer: "C=JP, O=JPKI-SIM".into(),
         subject: "C=JP, CN=opaque".into(),
         serial: "01".into(),
         genuine: Genuineness::Verified,
     }
 }
 
-/// The reading: what the card in that reader holds, with the rules applied as the report layer
-/// does.
-fn rig_read(rig: &Rig) -> ReadFn {
-    let rig = rig.clone();
+/// The reading: the report the scenario on that reader stands for, with the rules applied as
+/// the report layer does. (The full APDU reading of the simulated card is tested where it is
+/// built; the window only needs a report per card.)
+fn scenario_read(rig: &Rig) -> ReadFn {
+    let placed = Arc::clone(&rig.placed);
     Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| {
-        let card = rig.0.0.lock().unwrap().cards.get(t.reader_name()).cloned();
-        let Some(Card::Mnc { auth, card, locked }) = card else {
-            return Err(match card {
-                Some(Card::NotMnc) => ReadError::NotMyNumberCard,
-                _ => ReadError::CardRemoved,
-            });
-        };
-        let (expiry, source) = match (card, o.card_expiry_typed) {
+        let scenario = placed.lock().unwrap().get(t.reader_name()).copied();
+        let scenario = scenario.ok_or(ReadError::CardRemoved)?;
+        if scenario == Scenario::NotMnc {
+            return Err(ReadError::NotMyNumberCard);
+        }
+        let dates = scenario.dates(o.today).unwrap();
+        let (expiry, source) = match (dates.card_expiry, o.card_expiry_typed) {
             (Some(d), _) => (Some(d), Some(ExpirySource::Card)),
             (None, Some(d)) => (Some(d), Some(ExpirySource::User)),
             (None, None) => (None, None),
         };
-        let mut pins = BTreeMap::new();
-        pins.insert(
-            "auth".to_owned(),
-            PinReport {
-                tries_left: Some(if locked { 0 } else { 3 }),
-                max: 3,
-                state: if locked {
-                    PinState::Locked
-                } else {
-                    PinState::Ok
-                },
+        let pin = |tries: u8, max: u8| PinReport {
+            tries_left: Some(tries),
+            max,
+            state: if tries == 0 {
+                PinState::Locked
+            } else {
+                PinState::Ok
             },
-        );
+        };
+        let locked = scenario == Scenario::Locked;
+        let mut pins = BTreeMap::new();
+        pins.insert("auth".to_owned(), pin(if locked { 1 } else { 3 }, 3));
+        pins.insert("sign".to_owned(), pin(if locked { 0 } else { 5 }, 5));
         Ok(CardReport {
             schema: 1,
             reader: t.reader_name().into(),
             today: o.today,
             apdus: 9,
             card: CardInfo {
-                kind: CardKind::MyNumberCard,
+                kind: match scenario {
+                    Scenario::Smartphone => CardKind::Smartphone,
+                    Scenario::Juki => CardKind::JukiCard,
+                    _ => CardKind::MyNumberCard,
+                },
                 expiry,
                 expiry_source: source,
             },
-            auth: CertSlot::Read(Box::new(cert(auth, o.today, true))),
+            auth: CertSlot::Read(Box::new(cert(&dates, o.today, true))),
             sign: CertSlot::NotRead(NotRead {
-                present: Some(true),
+                present: Some(scenario != Scenario::NoSign),
                 read: false,
                 reason: "password_required".into(),
             }),
@@ -223,10 +147,11 @@ fn rig_read(rig: &Rig) -> ReadFn {
 }
 
 fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
+    let readers = rig.readers.lock().unwrap().take().unwrap();
     let config = AppConfig {
-        readers: Box::new(RigReaders(rig.clone())),
-        read: rig_read(rig),
-        today: Some(day(TODAY.0, TODAY.1, TODAY.2)),
+        readers: Box::new(readers),
+        read: scenario_read(rig),
+        today: Some(today()),
         demo: None,
         timing: None,
     };
@@ -256,34 +181,29 @@ fn settle(h: &mut Harness<'static, App>) {
     }
 }
 
-fn valid_card() -> Card {
-    Card::Mnc {
-        auth: day(2029, 6, 15),
-        card: Some(day(2034, 6, 15)),
-        locked: false,
-    }
-}
-
 // ---- the tests ----
 
 #[test]
-fn answer_shows_the_date_first_in_gregorian_and_wareki() {
-    let rig = Rig::default();
+fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
+    let rig = Rig::new();
     rig.plug("Reader A");
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "カードをリーダーに置いてください");
-    rig.place("Reader A", valid_card());
-    wait_for(&mut h, "2029年6月15日");
+    rig.place("Reader A", Scenario::Valid);
+    // The valid scenario: the certificates end 3 years and 10 days after today.
+    let expiry = Scenario::Valid.dates(today()).unwrap().cert_expiry;
+    assert_eq!(expiry, day(2029, 4, 11));
+    wait_for(&mut h, "2029年4月11日");
     h.get_by_label("利用者証明用電子証明書の有効期限");
-    h.get_by_label("令和11年6月15日");
+    h.get_by_label("令和11年4月11日");
     h.get_by_label_contains("券面の「電子証明書の有効期限」欄に書く日付です");
-    h.get_by_label("あと1171日");
+    h.get_by_label("あと1106日");
     h.get_by_label("○ 有効");
     // First renewal day and the insurance grace end.
-    h.get_by_label("2029年3月16日 (令和11年3月16日)");
-    h.get_by_label("2029年9月30日 (令和11年9月30日)");
+    h.get_by_label("2029年1月12日 (令和11年1月12日)");
+    h.get_by_label("2029年7月31日 (令和11年7月31日)");
     // The card's own expiry beside the certificates, with its source.
-    h.get_by_label("2034年6月15日 (令和16年6月15日)");
+    h.get_by_label("2034年4月11日 (令和16年4月11日)");
     h.get_by_label("カードから読み取り");
     assert!(
         h.get_all_by_label_contains("期限を見るには署名用パスワード")
@@ -297,30 +217,18 @@ fn answer_shows_the_date_first_in_gregorian_and_wareki() {
 
 #[test]
 fn renewable_and_expired_chips_say_so_in_words() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
-    rig.place(
-        "R",
-        Card::Mnc {
-            auth: day(2026, 5, 31),
-            card: None,
-            locked: false,
-        },
-    );
-    wait_for(&mut h, "△ 更新できます (2026年3月1日から)");
+    rig.place("R", Scenario::Renewable);
+    // Expires 2026-05-16: renewal from 2026-02-17.
+    wait_for(&mut h, "△ 更新できます (2026年2月17日から)");
+    h.get_by_label("あと45日");
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
-    rig.place(
-        "R",
-        Card::Mnc {
-            auth: day(2026, 2, 1),
-            card: None,
-            locked: false,
-        },
-    );
+    rig.place("R", Scenario::Expired);
     wait_for(&mut h, "× 期限切れ");
-    h.get_by_label("59日前に期限切れ");
+    h.get_by_label("20日前に期限切れ");
     assert!(
         h.query_by_label_contains("カードは取り外されました")
             .is_none()
@@ -329,19 +237,19 @@ fn renewable_and_expired_chips_say_so_in_words() {
 
 #[test]
 fn resident_mode_keeps_the_result_with_a_removed_note() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
-    rig.place("R", valid_card());
-    wait_for(&mut h, "2029年6月15日");
+    rig.place("R", Scenario::Valid);
+    wait_for(&mut h, "2029年4月11日");
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
-    h.get_by_label("2029年6月15日");
+    h.get_by_label("2029年4月11日");
 }
 
 #[test]
 fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let settings = Settings {
         counter_mode: true,
@@ -349,8 +257,8 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
     };
     let mut h = app(&rig, settings);
     wait_for(&mut h, "この起動で読み取ったカード: 0枚");
-    rig.place("R", valid_card());
-    wait_for(&mut h, "2029年6月15日");
+    rig.place("R", Scenario::Valid);
+    wait_for(&mut h, "2029年4月11日");
     h.get_by_label("この起動で読み取ったカード: 1枚");
     // Counter mode shows the answer and the PINs, not the details.
     h.get_by_label("残り3回 / 3回");
@@ -358,14 +266,14 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
     rig.remove("R");
     wait_for(&mut h, "カードをリーダーに置いてください");
     assert!(h.query_all_by_label_contains("2029年").next().is_none());
-    assert!(h.query_by_label_contains("残り3回").is_none());
-    rig.place("R", valid_card());
+    assert!(h.query_all_by_label_contains("残り3回").next().is_none());
+    rig.place("R", Scenario::Renewable);
     wait_for(&mut h, "この起動で読み取ったカード: 2枚");
 }
 
 #[test]
 fn counter_mode_is_a_toggle() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "カードをリーダーに置いてください");
@@ -379,7 +287,7 @@ fn counter_mode_is_a_toggle() {
 
 #[test]
 fn no_reader_asks_for_one_with_the_rc_s380_hint() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "カードリーダーを接続してください");
     h.get_by_label(&ReadError::NoReader.message(Lang::Ja));
@@ -390,13 +298,13 @@ fn no_reader_asks_for_one_with_the_rc_s380_hint() {
 
 #[test]
 fn service_down_says_so_and_recovers() {
-    let rig = Rig::default();
-    rig.change(|s| s.down = true);
+    let rig = Rig::new();
+    rig.handle.stop_service();
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "サービスが動いていません");
     h.get_by_label(&ReadError::ServiceUnavailable.message(Lang::Ja));
     rig.plug("R");
-    rig.change(|s| s.down = false);
+    rig.handle.start_service();
     // The monitor asks again about once a second.
     let start = Instant::now();
     while h
@@ -411,64 +319,55 @@ fn service_down_says_so_and_recovers() {
 
 #[test]
 fn failures_in_plain_words() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
-    rig.place("R", Card::NotMnc);
+    rig.place("R", Scenario::NotMnc);
     wait_for(&mut h, "読み取れませんでした");
     h.get_by_label(&ReadError::NotMyNumberCard.message(Lang::Ja));
+    h.get_by_label("English").click();
+    wait_for(&mut h, "The card could not be read");
+    h.get_by_label(&ReadError::NotMyNumberCard.message(Lang::En));
 }
 
 #[test]
 fn locked_pin_gets_a_plain_warning() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
-    rig.place(
-        "R",
-        Card::Mnc {
-            auth: day(2029, 6, 15),
-            card: None,
-            locked: true,
-        },
-    );
+    rig.place("R", Scenario::Locked);
     wait_for(&mut h, "ロック中");
+    h.get_by_label("残り1回 / 3回");
     h.get_by_label_contains("ロックは自然には解除されません");
 }
 
 #[test]
 fn language_switch() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "カードをリーダーに置いてください");
     h.get_by_label("English").click();
     wait_for(&mut h, "Place the card on the reader");
     assert_eq!(h.state().settings.lang, Lang::En);
-    rig.place("R", valid_card());
-    wait_for(&mut h, "15 Jun 2029");
-    h.get_by_label("令和11年6月15日");
+    rig.place("R", Scenario::Valid);
+    wait_for(&mut h, "11 Apr 2029");
+    h.get_by_label("令和11年4月11日");
     h.get_by_label_contains("「電子証明書の有効期限」 field");
     h.get_by_label("○ Valid");
-    h.get_by_label("1171 days left");
+    h.get_by_label("1106 days left");
     h.get_by_label("日本語").click();
-    wait_for(&mut h, "あと1171日");
+    wait_for(&mut h, "あと1106日");
 }
 
 #[test]
 fn typed_card_expiry_appears_beside_the_certificates() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
-    rig.place(
-        "R",
-        Card::Mnc {
-            auth: day(2029, 6, 15),
-            card: None,
-            locked: false,
-        },
-    );
-    wait_for(&mut h, "2029年6月15日");
+    // A smartphone certificate: the "card" does not tell its expiry.
+    rig.place("R", Scenario::Smartphone);
+    wait_for(&mut h, "2029年4月11日");
     h.get_by_label("不明");
     // A wrong entry is refused in words.
     let field = h.get_by_role(Role::TextInput);
@@ -495,7 +394,7 @@ fn typed_card_expiry_appears_beside_the_certificates() {
 
 #[test]
 fn reader_picker_when_there_are_several() {
-    let rig = Rig::default();
+    let rig = Rig::new();
     rig.plug("ACS ACR1252");
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "カードをリーダーに置いてください");
@@ -513,13 +412,9 @@ fn reader_picker_when_there_are_several() {
     settle(&mut h);
     assert_eq!(h.state().picked_reader.as_deref(), Some("Sony RC-S300"));
     // A card on the other reader is not read now.
-    rig.place("ACS ACR1252", valid_card());
+    rig.place("ACS ACR1252", Scenario::Valid);
     settle(&mut h);
-    assert!(
-        h.query_all_by_label_contains("2029年6月15日")
-            .next()
-            .is_none()
-    );
-    rig.place("Sony RC-S300", valid_card());
-    wait_for(&mut h, "2029年6月15日");
+    assert!(h.query_all_by_label_contains("2029年").next().is_none());
+    rig.place("Sony RC-S300", Scenario::Renewable);
+    wait_for(&mut h, "2026年5月16日");
 }

@@ -97,23 +97,34 @@ fn top_bar(app: &mut App, ui: &mut Ui) {
             .heading()
             .strong(),
         );
-        if let Some(scenario) = app.demo() {
+        if let Some(demo) = app.demo() {
+            let scenario = demo.scenario;
             egui::Frame::new()
                 .fill(Color32::from_rgb(0xff, 0xe0, 0x66))
                 .stroke(Stroke::new(2.0, INK))
                 .corner_radius(CornerRadius::same(4))
                 .inner_margin(egui::Margin::symmetric(8, 2))
                 .show(ui, |ui| {
-                    ui.label(RichText::new("デモ").strong())
-                        .on_hover_text(format!(
-                            "{} ({scenario})",
-                            tr(lang, "模擬カードを表示しています", "simulated card")
-                        ));
+                    ui.label(RichText::new("デモ").strong());
                 });
-            if lang == Lang::En {
-                ui.label(format!("(demo: simulated card, {scenario})"));
-            } else {
-                ui.label(format!("(模擬カード: {scenario})"));
+            ui.label(match lang {
+                Lang::Ja => format!("模擬カード: {scenario}"),
+                Lang::En => format!("demo, simulated card: {scenario}"),
+            })
+            .on_hover_text(scenario.description());
+            let on_reader = app.readers.iter().any(|r| r.has_card);
+            if on_reader {
+                if ui
+                    .button(tr(lang, "カードを取る", "Take the card off"))
+                    .clicked()
+                {
+                    demo.remove_card();
+                }
+            } else if ui
+                .button(tr(lang, "カードを置く", "Place the card"))
+                .clicked()
+            {
+                demo.place_card();
             }
         }
     });

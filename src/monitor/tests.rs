@@ -6,115 +6,91 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::*;
 use crate::card::CardKind;
 use crate::report::{CardInfo, CertSlot, ExpirySource, NotRead};
-use crate::transport::Transaction;
+use crate::sim::{Scenario, SimReaders, SimReadersHandle};
 
-#[derive(Debug, Default)]
-struct State {
-    readers: Vec<ReaderInfo>,
-    down: bool,
-    woken: bool,
-    connects: u32,
-    calls: u32,
+/// Simulated readers, with the calls the monitor makes counted (to show it does not spin).
+#[derive(Clone)]
+struct Fake {
+    sim: SimReadersHandle,
+    readers: Arc<Mutex<Option<SimReaders>>>,
+    calls: Arc<AtomicU32>,
+    connects: Arc<AtomicU32>,
 }
 
-#[derive(Clone, Default)]
-struct Fake(Arc<(Mutex<State>, Condvar)>);
-
-impl Fake {
-    fn change(&self, f: impl FnOnce(&mut State)) {
-        f(&mut self.0.0.lock().unwrap());
-        self.0.1.notify_all();
-    }
-    fn plug(&self, name: &str) {
-        self.change(|s| {
-            s.readers.push(ReaderInfo {
-                name: name.to_owned(),
-                has_card: false,
-            })
-        });
-    }
-    fn set_card(&self, name: &str, has_card: bool) {
-        self.change(|s| {
-            for r in s.readers.iter_mut().filter(|r| r.name == name) {
-                r.has_card = has_card;
-            }
-        });
-    }
-    fn state<T>(&self, f: impl FnOnce(&State) -> T) -> T {
-        f(&self.0.0.lock().unwrap())
-    }
-}
-
-struct FakeReaders(Fake);
-
-impl FakeReaders {
-    fn current(s: &mut State) -> Result<Vec<ReaderInfo>, TransportError> {
-        s.calls += 1;
-        if s.down {
-            Err(TransportError::ServiceUnavailable)
-        } else {
-            Ok(s.readers.clone())
+impl Default for Fake {
+    fn default() -> Self {
+        let readers = SimReaders::new();
+        Fake {
+            sim: readers.handle(),
+            readers: Arc::new(Mutex::new(Some(readers))),
+            calls: Arc::default(),
+            connects: Arc::default(),
         }
     }
+}
+
+impl Fake {
+    fn plug(&self, name: &str) {
+        self.sim.plug(name);
+    }
+    fn place(&self, name: &str, scenario: Scenario) {
+        self.sim
+            .place(name, scenario.card(day(2026, 4, 1)).unwrap());
+    }
+    fn remove(&self, name: &str) {
+        self.sim.remove_card(name);
+    }
+    fn calls(&self) -> u32 {
+        self.calls.load(Ordering::SeqCst)
+    }
+    fn connects(&self) -> u32 {
+        self.connects.load(Ordering::SeqCst)
+    }
+}
+
+struct FakeReaders {
+    inner: SimReaders,
+    fake: Fake,
 }
 
 impl Readers for FakeReaders {
     fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
-        Self::current(&mut self.0.0.0.lock().unwrap())
+        self.fake.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list()
     }
     fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
-        let mut s = self.0.0.0.lock().unwrap();
-        s.connects += 1;
-        match s.readers.iter().find(|r| r.name == reader) {
-            Some(r) if r.has_card => Ok(Box::new(FakeTransport(reader.to_owned()))),
-            Some(_) => Err(TransportError::NoCard),
-            None => Err(TransportError::ReaderNotFound(reader.to_owned())),
-        }
+        self.fake.connects.fetch_add(1, Ordering::SeqCst);
+        self.inner.connect(reader)
     }
     fn wait_for_change(
         &mut self,
         known: &[ReaderInfo],
         timeout: Duration,
     ) -> Result<Vec<ReaderInfo>, TransportError> {
-        let deadline = Instant::now() + timeout;
-        let (m, cv) = &*self.0.0;
-        let mut s = m.lock().unwrap();
-        while !s.down && !s.woken && s.readers == known && Instant::now() < deadline {
-            s = cv.wait_timeout(s, deadline - Instant::now()).unwrap().0;
-        }
-        s.woken = false;
-        Self::current(&mut s)
+        self.fake.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.wait_for_change(known, timeout)
     }
     fn waker(&self) -> Waker {
-        let fake = self.0.clone();
-        Arc::new(move || fake.change(|s| s.woken = true))
+        self.inner.waker()
     }
 }
 
-struct FakeTransport(String);
-
-impl Transport for FakeTransport {
-    fn reader_name(&self) -> &str {
-        &self.0
-    }
-    fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>, TransportError> {
-        Err(TransportError::Other("fake".to_owned()))
-    }
-    fn reconnect(&mut self, _unpower: bool) -> Result<(), TransportError> {
-        Ok(())
-    }
-    fn supports_extended_length(&self) -> bool {
-        false
-    }
-    fn disable_extended_length(&mut self) {}
-}
-
-/// A reading that reports the reader, the date and the typed card expiry; a reader named
-/// "... bad" holds a card that is not a My Number Card.
+/// A reading that SELECTs the JPKI application on the card (a card without it is not a My
+/// Number Card) and reports the reader, the date and the typed card expiry.
 fn fake_read() -> ReadFn {
     Arc::new(|t: &mut dyn Transport, o: &ReadOptions| {
-        if t.reader_name().ends_with("bad") {
-            return Err(ReadError::NotMyNumberCard);
+        let reader = t.reader_name().to_owned();
+        let answer = {
+            let mut tx = t.transaction()?;
+            tx.transmit(&[
+                0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
+                0x01,
+            ])?
+        };
+        match answer.as_slice() {
+            [.., 0x90, 0x00] => {}
+            [.., 0x6A, 0x82] => return Err(ReadError::NotMyNumberCard),
+            other => return Err(ReadError::Io(format!("{other:02X?}"))),
         }
         let not_read = || {
             CertSlot::NotRead(NotRead {
@@ -125,9 +101,9 @@ fn fake_read() -> ReadFn {
         };
         Ok(CardReport {
             schema: crate::report::SCHEMA,
-            reader: t.reader_name().to_owned(),
+            reader,
             today: o.today,
-            apdus: 0,
+            apdus: 1,
             card: CardInfo {
                 kind: CardKind::MyNumberCard,
                 expiry: o.card_expiry_typed,
@@ -152,13 +128,16 @@ fn pinned() -> MonitorOptions {
     }
 }
 
+fn readers(fake: &Fake) -> Box<dyn Readers> {
+    let inner = fake.readers.lock().unwrap().take().unwrap();
+    Box::new(FakeReaders {
+        inner,
+        fake: fake.clone(),
+    })
+}
+
 fn start(fake: &Fake, options: MonitorOptions) -> (MonitorHandle, Receiver<MonitorEvent>) {
-    Monitor::spawn(
-        Box::new(FakeReaders(fake.clone())),
-        options,
-        fake_read(),
-        None,
-    )
+    Monitor::spawn(readers(fake), options, fake_read(), None)
 }
 
 fn next(rx: &Receiver<MonitorEvent>) -> MonitorEvent {
@@ -172,7 +151,7 @@ fn quiet(rx: &Receiver<MonitorEvent>) {
     }
 }
 
-fn readers(list: &[(&str, bool)]) -> MonitorEvent {
+fn listed(list: &[(&str, bool)]) -> MonitorEvent {
     MonitorEvent::Readers(
         list.iter()
             .map(|&(name, has_card)| ReaderInfo {
@@ -187,12 +166,12 @@ fn readers(list: &[(&str, bool)]) -> MonitorEvent {
 fn reader_then_card_then_removal() {
     let fake = Fake::default();
     let (_h, rx) = start(&fake, pinned());
-    assert_eq!(next(&rx), readers(&[]));
+    assert_eq!(next(&rx), listed(&[]));
     quiet(&rx);
     fake.plug("R1");
-    assert_eq!(next(&rx), readers(&[("R1", false)]));
-    fake.set_card("R1", true);
-    assert_eq!(next(&rx), readers(&[("R1", true)]));
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
+    fake.place("R1", Scenario::Valid);
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
     assert_eq!(
         next(&rx),
         MonitorEvent::Reading {
@@ -208,9 +187,9 @@ fn reader_then_card_then_removal() {
     }
     // Read once while it stays.
     quiet(&rx);
-    assert_eq!(fake.state(|s| s.connects), 1);
-    fake.set_card("R1", false);
-    assert_eq!(next(&rx), readers(&[("R1", false)]));
+    assert_eq!(fake.connects(), 1);
+    fake.remove("R1");
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
     assert_eq!(
         next(&rx),
         MonitorEvent::Removed {
@@ -218,20 +197,20 @@ fn reader_then_card_then_removal() {
         }
     );
     // Placed again: read again.
-    fake.set_card("R1", true);
-    assert_eq!(next(&rx), readers(&[("R1", true)]));
+    fake.place("R1", Scenario::Valid);
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
     assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
     assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
-    assert_eq!(fake.state(|s| s.connects), 2);
+    assert_eq!(fake.connects(), 2);
 }
 
 #[test]
 fn failures_are_events_and_not_retried() {
     let fake = Fake::default();
     fake.plug("R bad");
-    fake.set_card("R bad", true);
+    fake.place("R bad", Scenario::NotMnc);
     let (_h, rx) = start(&fake, pinned());
-    assert_eq!(next(&rx), readers(&[("R bad", true)]));
+    assert_eq!(next(&rx), listed(&[("R bad", true)]));
     assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
     assert_eq!(
         next(&rx),
@@ -241,20 +220,20 @@ fn failures_are_events_and_not_retried() {
         }
     );
     quiet(&rx);
-    assert_eq!(fake.state(|s| s.connects), 1);
+    assert_eq!(fake.connects(), 1);
 }
 
 #[test]
 fn unplugged_reader_forgets_its_card() {
     let fake = Fake::default();
     fake.plug("R1");
-    fake.set_card("R1", true);
+    fake.place("R1", Scenario::Valid);
     let (_h, rx) = start(&fake, pinned());
-    assert_eq!(next(&rx), readers(&[("R1", true)]));
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
     assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
     assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
-    fake.change(|s| s.readers.clear());
-    assert_eq!(next(&rx), readers(&[]));
+    fake.sim.unplug("R1");
+    assert_eq!(next(&rx), listed(&[]));
     assert_eq!(
         next(&rx),
         MonitorEvent::Removed {
@@ -266,29 +245,29 @@ fn unplugged_reader_forgets_its_card() {
 #[test]
 fn service_down_is_reported_once_and_retried_slowly() {
     let fake = Fake::default();
-    fake.change(|s| s.down = true);
+    fake.sim.stop_service();
     let (_h, rx) = start(&fake, pinned());
     assert_eq!(next(&rx), MonitorEvent::ServiceUnavailable);
     std::thread::sleep(Duration::from_millis(2500));
     // About one attempt a second: no busy loop.
-    let calls = fake.state(|s| s.calls);
+    let calls = fake.calls();
     assert!((2..=4).contains(&calls), "{calls} attempts in 2.5 s");
     quiet(&rx);
     fake.plug("R1");
-    fake.change(|s| s.down = false);
-    assert_eq!(next(&rx), readers(&[("R1", false)]));
+    fake.sim.start_service();
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
 }
 
 #[test]
 fn service_stopping_forgets_the_card_and_reads_it_again_after() {
     let fake = Fake::default();
     fake.plug("R1");
-    fake.set_card("R1", true);
+    fake.place("R1", Scenario::Valid);
     let (_h, rx) = start(&fake, pinned());
-    assert_eq!(next(&rx), readers(&[("R1", true)]));
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
     assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
     assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
-    fake.change(|s| s.down = true);
+    fake.sim.stop_service();
     assert_eq!(
         next(&rx),
         MonitorEvent::Removed {
@@ -296,8 +275,8 @@ fn service_stopping_forgets_the_card_and_reads_it_again_after() {
         }
     );
     assert_eq!(next(&rx), MonitorEvent::ServiceUnavailable);
-    fake.change(|s| s.down = false);
-    assert_eq!(next(&rx), readers(&[("R1", true)]));
+    fake.sim.start_service();
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
     assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
     assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
 }
@@ -307,7 +286,7 @@ fn reader_filter_selects_and_can_change() {
     let fake = Fake::default();
     for r in ["ACS ACR1252", "Sony RC-S300"] {
         fake.plug(r);
-        fake.set_card(r, true);
+        fake.place(r, Scenario::Valid);
     }
     let options = MonitorOptions {
         reader_filter: Some("rc-s300".to_owned()),
@@ -344,7 +323,7 @@ fn reader_filter_selects_and_can_change() {
 fn typed_card_expiry_and_reread() {
     let fake = Fake::default();
     fake.plug("R1");
-    fake.set_card("R1", true);
+    fake.place("R1", Scenario::Valid);
     let (h, rx) = start(&fake, pinned());
     assert!(matches!(next(&rx), MonitorEvent::Readers(_)));
     assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
@@ -372,7 +351,7 @@ fn notify_follows_every_event_and_shutdown_is_prompt() {
     let count = Arc::new(AtomicU32::new(0));
     let c = Arc::clone(&count);
     let (mut h, rx) = Monitor::spawn(
-        Box::new(FakeReaders(fake.clone())),
+        readers(&fake),
         pinned(),
         fake_read(),
         Some(Box::new(move || {
@@ -380,7 +359,7 @@ fn notify_follows_every_event_and_shutdown_is_prompt() {
         })),
     );
     assert!(matches!(next(&rx), MonitorEvent::Readers(_)));
-    fake.set_card("R1", true);
+    fake.place("R1", Scenario::Valid);
     let mut events = 1;
     loop {
         events += 1;
