@@ -408,30 +408,29 @@ impl App {
     }
 
     fn card_removed(&mut self) {
-        let counter = self.settings.counter_mode;
-        match self.card.take() {
-            Some(CardView::Report { reader, report, .. }) if !counter => {
-                self.card = Some(CardView::Report {
-                    reader,
-                    report,
-                    removed: true,
-                });
-            }
-            Some(CardView::Failed { reader, error, .. }) if !counter => {
-                self.card = Some(CardView::Failed {
-                    reader,
-                    error,
-                    removed: true,
-                });
-            }
-            _ => {
-                // Counter mode: nothing of the last card stays on screen.
-                self.card_expiry_input.clear();
-                if counter {
-                    self.set_card_expiry(None);
-                }
-            }
+        // A typed card expiry belongs to the card that left: the next card starts without one.
+        self.card_expiry_input.clear();
+        self.card_expiry_invalid = false;
+        if self.card_expiry_typed.take().is_some()
+            && let Some(m) = &self.monitor
+        {
+            m.set_card_expiry(None);
         }
+        let counter = self.settings.counter_mode;
+        self.card = match self.card.take() {
+            Some(CardView::Report { reader, report, .. }) if !counter => Some(CardView::Report {
+                reader,
+                report,
+                removed: true,
+            }),
+            Some(CardView::Failed { reader, error, .. }) if !counter => Some(CardView::Failed {
+                reader,
+                error,
+                removed: true,
+            }),
+            // Counter mode: nothing of the last card stays on screen.
+            _ => None,
+        };
     }
 
     /// Watches only the named reader (`None`: any reader).

@@ -390,6 +390,13 @@ fn typed_card_expiry_appears_beside_the_certificates() {
             .is_none()
     );
     assert_eq!(h.state().card_expiry_typed, Some(day(2034, 6, 15)));
+    // The typed date belongs to that card: the next card starts without it.
+    rig.remove("R");
+    wait_for(&mut h, "カードは取り外されました");
+    assert_eq!(h.state().card_expiry_typed, None);
+    rig.place("R", Scenario::Smartphone);
+    wait_for(&mut h, "不明");
+    assert!(h.query_by_label("券面の記載から入力").is_none());
 }
 
 #[test]
