@@ -452,9 +452,12 @@ pub(crate) mod tests {
     use proptest::prelude::*;
     use std::collections::VecDeque;
 
+    /// One scripted exchange: the expected command and the canned answer.
+    type Step = (Vec<u8>, Result<Vec<u8>, TransportError>);
+
     /// A scripted card: each expected command with its canned answer, in order.
     pub(crate) struct Script {
-        pub steps: VecDeque<(Vec<u8>, Result<Vec<u8>, TransportError>)>,
+        pub steps: VecDeque<Step>,
         pub sent: Vec<Vec<u8>>,
     }
 

@@ -866,7 +866,6 @@ mod tests {
         assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(1600));
         assert_eq!(c.apdu_count(), 1);
         assert!(!c.extended_fell_back());
-        drop(c);
         assert!(s.done());
     }
 
@@ -891,7 +890,6 @@ mod tests {
         let mut c = CardSession::new(&mut s, false);
         assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(1600));
         assert_eq!(c.apdu_count(), 7);
-        drop(c);
         assert!(s.done());
     }
 
@@ -969,7 +967,6 @@ mod tests {
         assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(1600));
         assert!(c.extended_fell_back());
         assert_eq!(c.read_der_file(EF_AUTH_CA).unwrap(), der(900));
-        drop(c);
         assert!(s.done());
     }
 
@@ -1008,7 +1005,6 @@ mod tests {
         let e = c.read_der_file(EF_AUTH_CERT).unwrap_err();
         assert!(e.is_removal());
         assert!(!c.extended_fell_back());
-        drop(c);
         assert!(s.done());
     }
 
@@ -1289,7 +1285,6 @@ mod tests {
         let mut c = CardSession::new(&mut s, true);
         let pins = c.pins().unwrap();
         assert_eq!(c.apdu_count(), 15);
-        drop(c);
         assert!(s.done());
         let got: Vec<_> = pins
             .iter()
@@ -1353,7 +1348,6 @@ mod tests {
         let mut c = CardSession::new(&mut s, true);
         let e = c.card_expiry().unwrap();
         let count = c.apdu_count();
-        drop(c);
         assert!(s.done());
         assert_eq!(count as usize, n);
         (e, count)
@@ -1484,7 +1478,6 @@ mod tests {
         let mut c = CardSession::new(&mut s, true);
         let r = c.read_public().unwrap();
         assert_eq!(c.apdu_count(), 8);
-        drop(c);
         assert!(s.done());
         assert_eq!(r.kind, CardKind::MyNumberCard);
         assert_eq!(
@@ -1512,7 +1505,6 @@ mod tests {
         let mut c = CardSession::new(&mut s, false);
         let r = c.read_public().unwrap();
         assert_eq!(c.apdu_count(), 14);
-        drop(c);
         assert!(s.done());
         assert_eq!(r.auth_cert, der(1600));
     }
