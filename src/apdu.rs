@@ -765,6 +765,55 @@ pub(crate) mod tests {
         assert_eq!(ch.count(), 2);
     }
 
+    /// Collects every log line of the test process.
+    struct Capture(std::sync::Mutex<Vec<String>>);
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            if let Ok(mut lines) = self.0.lock() {
+                lines.push(record.args().to_string());
+            }
+        }
+        fn flush(&self) {}
+    }
+    static CAPTURE: Capture = Capture(std::sync::Mutex::new(Vec::new()));
+
+    #[test]
+    fn the_trace_never_shows_sensitive_data() {
+        let _ = log::set_logger(&CAPTURE);
+        log::set_max_level(log::LevelFilter::Debug);
+        // A PIN no other test uses, and an answer standing for personal data.
+        let mut s = Script::new(&[
+            (
+                &[0x00, 0x20, 0x00, 0x80, 0x04, 0x37, 0x39, 0x35, 0x31],
+                &[0x63, 0xC2],
+            ),
+            (
+                &[0x00, 0xB2, 0x01, 0x0C, 0x00],
+                &[0x5A, 0x5B, 0x5C, 0x61, 0x01],
+            ),
+            (&[0x00, 0xC0, 0x00, 0x00, 0x01], &[0x5D, 0x90, 0x00]),
+        ]);
+        let mut ch = Channel::new(&mut s);
+        ch.transmit(&Command::verify(b"7951")).unwrap();
+        ch.transmit(&Command::read_record(1, 1, 256).sensitive())
+            .unwrap();
+        let lines = CAPTURE.0.lock().unwrap().clone();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "> 00 20 00 80 [4 bytes REDACTED]")
+        );
+        assert!(lines.iter().any(|l| l == "< [3 bytes REDACTED] 6101"));
+        assert!(lines.iter().any(|l| l == "< [1 bytes REDACTED] 9000"));
+        for l in &lines {
+            assert!(!l.contains("37 39 35 31"), "{l}");
+            assert!(!l.contains("5A 5B 5C"), "{l}");
+        }
+    }
+
     proptest! {
         #[test]
         fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
