@@ -202,8 +202,9 @@ pub struct PublicReading {
     pub kind: CardKind,
     /// The card's own expiry, when it told.
     pub card_expiry: Option<CardExpiry>,
-    /// The user-authentication certificate, exactly its DER.
-    pub auth_cert: Vec<u8>,
+    /// The user-authentication certificate, exactly its DER; `None` when the card has no
+    /// EF 000A (issued without certificates).
+    pub auth_cert: Option<Vec<u8>>,
     /// Whether a signing certificate is present.
     pub sign_presence: SignPresence,
     /// The JPKI PINs: `auth`, then `sign`.
@@ -720,7 +721,15 @@ impl<'a> CardSession<'a> {
         } else {
             self.token_info()?
         };
-        let auth_cert = self.read_der_file(EF_AUTH_CERT)?;
+        // A card issued without certificates (the holder may decline them) has no EF 000A.
+        let auth_cert = match self.read_der_file(EF_AUTH_CERT) {
+            Ok(der) => Some(der),
+            Err(CardError::Status {
+                sw: StatusWord::NotFound,
+                ..
+            }) => None,
+            Err(e) => return Err(e),
+        };
         let sign_presence = self.sign_presence()?;
         let pins = vec![
             self.pin_status(JPKI_AID, EF_AUTH_PIN)?,
@@ -1487,7 +1496,7 @@ mod tests {
                 route: ExpiryRoute::GetData
             })
         );
-        assert_eq!(r.auth_cert, der(1600));
+        assert_eq!(r.auth_cert, Some(der(1600)));
         assert_eq!(r.sign_presence, SignPresence::Present);
         assert_eq!(
             r.pins
@@ -1506,7 +1515,7 @@ mod tests {
         let r = c.read_public().unwrap();
         assert_eq!(c.apdu_count(), 14);
         assert!(s.done());
-        assert_eq!(r.auth_cert, der(1600));
+        assert_eq!(r.auth_cert, Some(der(1600)));
     }
 
     #[test]
