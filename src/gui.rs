@@ -116,9 +116,7 @@ pub struct AppConfig {
 /// window shows the "service not running" sentence and recovers once the service starts.
 pub fn system_readers() -> Box<dyn Readers> {
     Box::new(RetryingReaders::new(|| {
-        // Filled in when the PC/SC transport lands:
-        // crate::transport::pcsc::PcscReaders::new().map(|r| Box::new(r) as Box<dyn Readers>)
-        Err(TransportError::ServiceUnavailable)
+        crate::transport::pcsc::PcscReaders::new().map(|r| Box::new(r) as Box<dyn Readers>)
     }))
 }
 

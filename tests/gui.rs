@@ -4,36 +4,30 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use myna_kigen::card::{CardKind, PinState};
-use myna_kigen::cert::Genuineness;
+use myna_kigen::cert::{CertRole, TrustStore};
 use myna_kigen::gui::{App, AppConfig, Settings};
 use myna_kigen::monitor::ReadFn;
-use myna_kigen::report::{
-    CardInfo, CardReport, CertReport, CertSlot, ExpirySource, Lang, NotRead, PinReport, ReadError,
-    ReadOptions,
-};
-use myna_kigen::rules;
-use myna_kigen::sim::{Scenario, ScenarioDates, SimReaders, SimReadersHandle};
+use myna_kigen::report::{Lang, ReadError, ReadOptions, read_card_with};
+use myna_kigen::sim::certs::ca_cert_der;
+use myna_kigen::sim::{CertKind, Scenario, SimReaders, SimReadersHandle};
 use myna_kigen::transport::Transport;
 
-// ---- the simulated readers, and a reading derived from the scenario on each ----
+// ---- the simulated readers, read by the product's own reading ----
 
-/// Simulated readers plus which scenario's card sits on each.
+/// Simulated readers, changed from the test through their handle.
 #[derive(Clone)]
 struct Rig {
     handle: SimReadersHandle,
     readers: Arc<Mutex<Option<SimReaders>>>,
-    placed: Arc<Mutex<HashMap<String, Scenario>>>,
 }
 
 impl Rig {
@@ -42,16 +36,13 @@ impl Rig {
         Rig {
             handle: readers.handle(),
             readers: Arc::new(Mutex::new(Some(readers))),
-            placed: Arc::default(),
         }
     }
     fn plug(&self, name: &str) {
         self.handle.plug(name);
     }
     fn place(&self, reader: &str, scenario: Scenario) {
-        let card = scenario.card(today()).unwrap();
-        self.placed.lock().unwrap().insert(reader.into(), scenario);
-        self.handle.place(reader, card);
+        self.handle.place(reader, scenario.card(today()).unwrap());
     }
     fn remove(&self, reader: &str) {
         self.handle.remove_card(reader);
@@ -66,91 +57,22 @@ fn today() -> NaiveDate {
     day(2026, 4, 1)
 }
 
-fn cert(s: &ScenarioDates, today: NaiveDate, auth: bool) -> CertReport {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
-    let at = |d: NaiveDate, h, m, sec| {
-        jst.from_local_datetime(&d.and_hms_opt(h, m, sec).unwrap())
-            .unwrap()
-    };
-    CertReport {
-        present: true,
-        read: true,
-        not_before: at(s.issued, 10, 0, 0),
-        not_after: at(s.cert_expiry, 23, 59, 59),
-        expiry: s.cert_expiry,
-        expiry_wareki: rules::wareki(s.cert_expiry),
-        days_left: rules::days_left(s.cert_expiry, today),
-        status: rules::status(s.issued, s.cert_expiry, today),
-        renewal_from: rules::renewal_from(s.cert_expiry),
-        insurance_grace_until: auth.then(|| rules::insurance_grace_until(s.cert_expiry)),
-        issuer: "C=JP, O=JPKI-SIM".into(),
-        subject: "C=JP, CN=opaque".into(),
-        serial: "01".into(),
-        genuine: Genuineness::Verified,
-    }
-}
-
-/// The reading: the report the scenario on that reader stands for, with the rules applied as
-/// the report layer does. (The full APDU reading of the simulated card is tested where it is
-/// built; the window only needs a report per card.)
-fn scenario_read(rig: &Rig) -> ReadFn {
-    let placed = Arc::clone(&rig.placed);
-    Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| {
-        let scenario = placed.lock().unwrap().get(t.reader_name()).copied();
-        let scenario = scenario.ok_or(ReadError::CardRemoved)?;
-        if scenario == Scenario::NotMnc {
-            return Err(ReadError::NotMyNumberCard);
-        }
-        let dates = scenario.dates(o.today).unwrap();
-        let (expiry, source) = match (dates.card_expiry, o.card_expiry_typed) {
-            (Some(d), _) => (Some(d), Some(ExpirySource::Card)),
-            (None, Some(d)) => (Some(d), Some(ExpirySource::User)),
-            (None, None) => (None, None),
-        };
-        let pin = |tries: u8, max: u8| PinReport {
-            tries_left: Some(tries),
-            max,
-            state: if tries == 0 {
-                PinState::Locked
-            } else {
-                PinState::Ok
-            },
-        };
-        let locked = scenario == Scenario::Locked;
-        let mut pins = BTreeMap::new();
-        pins.insert("auth".to_owned(), pin(if locked { 1 } else { 3 }, 3));
-        pins.insert("sign".to_owned(), pin(if locked { 0 } else { 5 }, 5));
-        Ok(CardReport {
-            schema: 1,
-            reader: t.reader_name().into(),
-            today: o.today,
-            apdus: 9,
-            card: CardInfo {
-                kind: match scenario {
-                    Scenario::Smartphone => CardKind::Smartphone,
-                    Scenario::Juki => CardKind::JukiCard,
-                    _ => CardKind::MyNumberCard,
-                },
-                expiry,
-                expiry_source: source,
-            },
-            auth: CertSlot::Read(Box::new(cert(&dates, o.today, true))),
-            sign: CertSlot::NotRead(NotRead {
-                present: Some(scenario != Scenario::NoSign),
-                read: false,
-                reason: "password_required".into(),
-            }),
-            pins,
-            warnings: vec![],
-        })
-    })
+/// The product's reading ([`read_card_with`]), trusting the J-LIS roots and, so genuineness can
+/// be shown as verified, the simulated card's root.
+fn reading() -> ReadFn {
+    let store = TrustStore::jlis().with_root_der(
+        "simulated user-authentication root",
+        CertRole::UserAuthentication,
+        &ca_cert_der(CertKind::UserAuthentication).unwrap(),
+    );
+    Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| read_card_with(t, o, &store))
 }
 
 fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
     let readers = rig.readers.lock().unwrap().take().unwrap();
     let config = AppConfig {
         readers: Box::new(readers),
-        read: scenario_read(rig),
+        read: reading(),
         today: Some(today()),
         demo: None,
         timing: None,
@@ -424,4 +346,41 @@ fn reader_picker_when_there_are_several() {
     assert!(h.query_all_by_label_contains("2029年").next().is_none());
     rig.place("Sony RC-S300", Scenario::Renewable);
     wait_for(&mut h, "2026年5月16日");
+}
+
+#[test]
+fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
+    let (readers, demo) = myna_kigen::gui::demo_readers("renewable", today()).unwrap();
+    let config = AppConfig {
+        readers,
+        read: reading(),
+        today: Some(today()),
+        demo: Some(demo),
+        timing: None,
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 1600.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.show(ui),
+            App::new(config, Settings::default()),
+        );
+    wait_for(&mut h, "2026年5月16日");
+    h.get_by_label("デモ");
+    h.get_by_label("模擬カード: renewable");
+    h.get_by_role_and_label(Role::Button, "カードを取る")
+        .click();
+    wait_for(&mut h, "カードは取り外されました");
+    h.get_by_role_and_label(Role::Button, "カードを置く")
+        .click();
+    let start = Instant::now();
+    while h
+        .query_by_label_contains("カードは取り外されました")
+        .is_some()
+    {
+        assert!(start.elapsed() < Duration::from_secs(5), "not read again");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    wait_for(&mut h, "2026年5月16日");
+    assert!(myna_kigen::gui::demo_readers("no-such-card", today()).is_err());
 }
