@@ -74,6 +74,7 @@ pub(super) fn show(app: &mut App, ui: &mut Ui) {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
                 ui.add_space(8.0);
                 body(app, ui, lang);
             });
@@ -439,6 +440,7 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
                         .num_columns(2)
                         .spacing([16.0, 6.0])
                         .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                             ui.label(tr(lang, "更新できる最初の日", "First day to renew"));
                             ui.label(
                                 RichText::new(text::date_with_wareki(c.renewal_from, lang))
@@ -576,6 +578,26 @@ fn not_read(n: &NotRead, item: Item, lang: Lang) -> String {
     }
 }
 
+fn short_status(status: Status, lang: Lang) -> &'static str {
+    match status {
+        Status::Valid => tr(lang, "有効", "valid"),
+        Status::Renewable => tr(lang, "更新できます", "renewable now"),
+        Status::Expired => tr(lang, "期限切れ", "expired"),
+        Status::NotYetValid => tr(lang, "有効期間前", "not yet valid"),
+    }
+}
+
+fn short_not_read(n: &NotRead, lang: Lang) -> &'static str {
+    match (n.present, n.reason.as_str()) {
+        (Some(false), _) => tr(lang, "なし", "none"),
+        (Some(true), "password_required") => {
+            tr(lang, "あり (期限は下を参照)", "present (see below)")
+        }
+        (_, "password_required") => tr(lang, "有無は不明", "presence unknown"),
+        _ => tr(lang, "読み取れませんでした", "not read"),
+    }
+}
+
 fn expiry_of(slot: &CertSlot) -> Option<NaiveDate> {
     match slot {
         CertSlot::Read(c) => Some(c.expiry),
@@ -592,6 +614,7 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
         .striped(true)
         .spacing([18.0, 8.0])
         .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             ui.label(RichText::new(text::item_name(Item::Card, lang)).strong());
             match report.card.expiry {
                 Some(d) => {
@@ -607,8 +630,8 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
                     ui.label(tr(lang, "不明", "unknown"));
                     ui.label(tr(
                         lang,
-                        "カードが答えませんでした。下に券面の日付を入力できます。",
-                        "The card did not tell. Type the date printed on it below.",
+                        "カードが答えませんでした (下で入力できます)",
+                        "the card did not tell (type it below)",
                     ));
                 }
             }
@@ -620,13 +643,13 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
                         ui.label(text::date_with_wareki(c.expiry, lang));
                         ui.label(format!(
                             "{} / {}",
-                            text::status(c, lang),
+                            short_status(c.status, lang),
                             text::days_left(c.days_left, lang)
                         ));
                     }
                     CertSlot::NotRead(n) => {
-                        ui.label(tr(lang, "—", "—"));
-                        ui.label(not_read(n, item, lang));
+                        ui.label("—");
+                        ui.label(short_not_read(n, lang));
                     }
                 }
                 ui.end_row();
@@ -756,6 +779,7 @@ fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
         .num_columns(2)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             for (key, p) in &report.pins {
                 ui.label(RichText::new(text::pin_name(key, lang)).size(19.0 * s));
                 let t = RichText::new(text::pin(p, lang)).size(19.0 * s).strong();
