@@ -179,6 +179,7 @@ fn bottom_bar(app: &App, ui: &mut Ui, lang: Lang) {
                     Lang::Ja => format!("この起動で読み取ったカード: {}枚", app.cards_read),
                     Lang::En => format!("Cards read this session: {}", app.cards_read),
                 })
+                .size(22.0)
                 .strong(),
             );
             ui.separator();
@@ -436,27 +437,32 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
                         );
                     });
                     ui.add_space(6.0);
-                    egui::Grid::new("answer-grid")
-                        .num_columns(2)
-                        .spacing([16.0, 6.0])
-                        .show(ui, |ui| {
-            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                            ui.label(tr(lang, "更新できる最初の日", "First day to renew"));
+                    let row = |ui: &mut Ui, label: &str, d: NaiveDate| {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(RichText::new(format!("{label}:")).size(19.0 * s));
                             ui.label(
-                                RichText::new(text::date_with_wareki(c.renewal_from, lang))
+                                RichText::new(text::date_with_wareki(d, lang))
+                                    .size(19.0 * s)
                                     .strong(),
                             );
-                            ui.end_row();
-                            if let Some(g) = c.insurance_grace_until {
-                                ui.label(tr(
-                                    lang,
-                                    "マイナ保険証として使える最後の日 (期限後の猶予)",
-                                    "Last day as a health-insurance card (grace after expiry)",
-                                ));
-                                ui.label(RichText::new(text::date_with_wareki(g, lang)).strong());
-                                ui.end_row();
-                            }
                         });
+                    };
+                    row(
+                        ui,
+                        tr(lang, "更新できる最初の日", "First day to renew"),
+                        c.renewal_from,
+                    );
+                    if let Some(g) = c.insurance_grace_until {
+                        row(
+                            ui,
+                            tr(
+                                lang,
+                                "マイナ保険証として使える最後の日 (期限後の猶予)",
+                                "Last day as a health-insurance card (grace after expiry)",
+                            ),
+                            g,
+                        );
+                    }
                 }
                 CertSlot::NotRead(n) => {
                     ui.label(RichText::new(not_read(n, Item::Auth, lang)).size(28.0 * s));
@@ -782,11 +788,16 @@ fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             for (key, p) in &report.pins {
                 ui.label(RichText::new(text::pin_name(key, lang)).size(19.0 * s));
-                let t = RichText::new(text::pin(p, lang)).size(19.0 * s).strong();
                 if p.state == PinState::Locked {
-                    ui.label(t.color(ALERT));
+                    // The box below says what to do.
+                    ui.label(
+                        RichText::new(tr(lang, "！ ロック中", "! LOCKED"))
+                            .size(19.0 * s)
+                            .strong()
+                            .color(ALERT),
+                    );
                 } else {
-                    ui.label(t);
+                    ui.label(RichText::new(text::pin(p, lang)).size(19.0 * s).strong());
                 }
                 ui.end_row();
             }
