@@ -30,7 +30,7 @@ for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; slee
 # shot NAME ARGS...: start the window with ARGS, wait for it to settle, save $OUT/NAME.png.
 shot() {
     local name=$1; shift
-    HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share "$BIN" "$@" &
+    env HOME="$HOME_DIR" XDG_DATA_HOME="$HOME_DIR/.local/share" ${SHOT_ENV:-} "$BIN" "$@" &
     local pid=$!
     xdotool search --sync --onlyvisible --name 'myna-kigen' >/dev/null
     sleep "${SETTLE:-2}"
@@ -49,7 +49,10 @@ want locked     && shot locked     --demo locked     --today $TODAY --lang ja
 want not-mnc    && shot not-mnc    --demo not-mnc    --today $TODAY --lang ja
 want english    && shot english    --demo valid      --today $TODAY --lang en
 want counter    && shot counter    --demo valid      --today $TODAY --lang ja --counter
-# Without the demo the window uses the system's PC/SC service: on this machine's Xvfb there is
-# none running, which shows the "service not running" sentence.
-want no-service && shot no-service                   --today $TODAY --lang ja
+# Without the demo the window uses the system's PC/SC service. With pcscd and vsmartcard's
+# virtual readers running and no card on them (docs/testing.md), it asks for the card:
+want place-card && shot place-card                   --today $TODAY --lang ja
+# A PC/SC socket that does not exist stands for a stopped service.
+want no-service && SHOT_ENV=PCSCLITE_CSOCK_NAME=/nonexistent/pcscd.comm \
+                   shot no-service                   --today $TODAY --lang ja
 true

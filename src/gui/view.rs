@@ -470,6 +470,8 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
             }
         });
 
+    locked_warning(ui, lang, report, s);
+
     if !counter {
         side_by_side(app, ui, lang, report);
         what_to_do(ui, lang, report, s);
@@ -802,21 +804,38 @@ fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
                 ui.end_row();
             }
         });
-    if report.pins.values().any(|p| p.state == PinState::Locked) {
-        egui::Frame::new()
-            .stroke(Stroke::new(3.0, ALERT))
-            .inner_margin(egui::Margin::symmetric(10, 6))
-            .show(ui, |ui| {
-                ui.label(
-                    RichText::new(tr(
-                        lang,
-                        "！ ロックされた暗証番号があります。ロックは自然には解除されません。本人確認書類を持って市区町村の窓口で再設定してください。",
-                        "! A PIN is locked. It never unlocks by itself: have it reset at your municipal office (bring photo ID).",
-                    ))
-                    .size(19.0 * s)
-                    .strong()
-                    .color(ALERT),
-                );
-            });
+}
+
+/// A plain warning right under the answer when a PIN is locked.
+fn locked_warning(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
+    let locked: Vec<String> = report
+        .pins
+        .iter()
+        .filter(|(_, p)| p.state == PinState::Locked)
+        .map(|(key, _)| text::pin_name(key, lang))
+        .collect();
+    if locked.is_empty() {
+        return;
     }
+    ui.add_space(8.0);
+    egui::Frame::new()
+        .stroke(Stroke::new(3.0, ALERT))
+        .inner_margin(egui::Margin::symmetric(12, 8))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let names = locked.join(tr(lang, "・", ", "));
+            ui.label(
+                RichText::new(match lang {
+                    Lang::Ja => format!(
+                        "！ {names}がロックされています。ロックは自然には解除されません。本人確認書類を持って市区町村の窓口で再設定してください。"
+                    ),
+                    Lang::En => format!(
+                        "! Locked: {names}. A lock never clears by itself: have it reset at your municipal office (bring photo ID)."
+                    ),
+                })
+                .size(20.0 * s)
+                .strong()
+                .color(ALERT),
+            );
+        });
 }
