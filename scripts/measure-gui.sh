@@ -1,51 +1,97 @@
 #!/usr/bin/env bash
-# Measures the window under Xvfb: cold start to first frame, the time from a card result to the
-# frame that shows it, and idle CPU. Results go to stdout; docs/gui.md records them.
+# Measures the window under Xvfb (figures recorded in docs/gui.md):
+#   1. cold start: process start to the first frame laid out (5 runs);
+#   2. with --demo: the time from the monitor sending a card result to the frame that shows it,
+#      over 10 place/remove cycles of the simulated card (the demo's button, clicked by xdotool);
+#   3. idle CPU of the process over IDLE_SECONDS, after the start has settled.
 #
-#   scripts/measure-gui.sh [ARGS...]    # ARGS are passed to myna-kigen-gui (e.g. --demo valid)
+#   scripts/measure-gui.sh [ARGS...]        # ARGS go to myna-kigen-gui, e.g. --demo valid
+#   IDLE_CLICK="830 20" scripts/measure-gui.sh --demo valid   # click there first (take the card off)
+#   SHOT_ENV=PCSCLITE_CSOCK_NAME=/nonexistent scripts/measure-gui.sh   # PC/SC service down
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN="$TARGET/release/myna-kigen-gui"
-SCREEN=:92
 IDLE_SECONDS=${IDLE_SECONDS:-30}
+BUTTON=${BUTTON:-830 20}
 cargo build --release --bin myna-kigen-gui >&2
 
 HOME_DIR=$(mktemp -d)
-Xvfb "$SCREEN" -screen 0 960x820x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display itself (-displayfd), so other users of Xvfb on this machine are
+# never shared with.
+DISPLAY_FILE=$(mktemp)
+Xvfb -displayfd 3 -screen 0 ${W:-960}x${H:-820}x24 -nolisten tcp 3>"$DISPLAY_FILE" >/dev/null 2>&1 &
 XVFB=$!
-cleanup() { kill "$XVFB" 2>/dev/null || true; rm -rf "$HOME_DIR"; }
+cleanup() { kill "$XVFB" 2>/dev/null || true; rm -rf "$HOME_DIR" "$DISPLAY_FILE"; }
 trap cleanup EXIT
-export DISPLAY=$SCREEN
+for _ in $(seq 100); do [ -s "$DISPLAY_FILE" ] && break; sleep 0.05; done
+export DISPLAY=:$(cat "$DISPLAY_FILE")
 for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 
-echo "== cold start (5 runs): first frame after main() / window visible after exec"
+# Started with `env` directly (not through a shell function), so $! is the window's own pid.
+ENVS=(HOME="$HOME_DIR" MYNA_KIGEN_TIMING=1 ${SHOT_ENV:-})
+# `xdotool search --sync` polls only every 0.5 s: poll every 5 ms instead.
+visible() {
+    local n=0
+    until xdotool search --onlyvisible --name 'myna-kigen' >/dev/null 2>&1; do
+        sleep 0.005
+        n=$((n + 1))
+        [ "$n" -lt 2000 ] || { echo "the window did not appear" >&2; exit 1; }
+    done
+}
+
+echo "== cold start (5 runs)"
 for i in 1 2 3 4 5; do
     LOG=$(mktemp)
     T0=$(date +%s%N)
-    HOME=$HOME_DIR MYNA_KIGEN_TIMING=1 "$BIN" "$@" 2>"$LOG" &
+    env "${ENVS[@]}" "$BIN" "$@" 2>"$LOG" &
     PID=$!
-    xdotool search --sync --onlyvisible --name 'myna-kigen' >/dev/null
+    visible
     T1=$(date +%s%N)
     sleep 1
-    printf 'run %s: %s; window visible %.0f ms after exec\n' "$i" \
-        "$(grep -m1 'first frame' "$LOG" | sed 's/timing: //')" "$(( (T1 - T0) / 100000 ))e-1"
-    grep 'card result' "$LOG" | sed 's/timing: /    /' || true
+    printf 'run %s: %s; window mapped %s ms after exec\n' "$i" \
+        "$(grep -m1 'first frame' "$LOG" | sed 's/timing: //')" "$(( (T1 - T0) / 1000000 ))"
     kill "$PID"; wait "$PID" 2>/dev/null || true
     rm -f "$LOG"
+    while xdotool search --onlyvisible --name 'myna-kigen' >/dev/null 2>&1; do sleep 0.05; done
 done
 
+if [[ " $* " == *" --demo"* ]]; then
+    echo "== card result to frame (10 place/remove cycles of the simulated card)"
+    LOG=$(mktemp)
+    env "${ENVS[@]}" "$BIN" "$@" 2>"$LOG" &
+    PID=$!
+    visible
+    sleep 1
+    for _ in $(seq 10); do
+        # shellcheck disable=SC2086
+        xdotool mousemove $BUTTON click 1; sleep 0.4
+        # shellcheck disable=SC2086
+        xdotool mousemove $BUTTON click 1; sleep 0.6
+    done
+    grep 'card result' "$LOG" | sed 's/timing: card result laid out //; s/ ms.*//' |
+        sort -n | awk '{ v[NR] = $1 } END { printf "n=%d min %.2f median %.2f max %.2f ms\n", NR, v[1], v[int((NR + 1) / 2)], v[NR] }'
+    kill "$PID"; wait "$PID" 2>/dev/null || true
+    rm -f "$LOG"
+fi
+
 echo "== idle CPU over ${IDLE_SECONDS} s (after 5 s to settle)"
-HOME=$HOME_DIR "$BIN" "$@" 2>/dev/null &
+env "${ENVS[@]}" "$BIN" "$@" 2>/dev/null &
 PID=$!
-xdotool search --sync --onlyvisible --name 'myna-kigen' >/dev/null
-sleep 5
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+visible
+sleep 2
+if [ -n "${IDLE_CLICK:-}" ]; then
+    # shellcheck disable=SC2086
+    xdotool mousemove $IDLE_CLICK click 1
+    xdotool mousemove 950 810
+fi
+sleep 3
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 A=$(ticks "$PID")
 sleep "$IDLE_SECONDS"
 B=$(ticks "$PID")
 HZ=$(getconf CLK_TCK)
 awk -v a="$A" -v b="$B" -v hz="$HZ" -v s="$IDLE_SECONDS" \
     'BEGIN { printf "cpu ticks %d in %d s = %.2f %% of one core\n", b - a, s, (b - a) / hz / s * 100 }'
-echo "threads: $(ls /proc/$PID/task | wc -l); ps: $(ps -o %cpu=,rss= -p "$PID")"
+echo "ps: comm %cpu(lifetime) rss(KiB) threads = $(ps -o comm=,%cpu=,rss=,nlwp= -p "$PID")"
 kill "$PID"; wait "$PID" 2>/dev/null || true
