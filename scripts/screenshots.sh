@@ -37,6 +37,11 @@ shot() {
     local pid=$!
     xdotool search --sync --onlyvisible --name 'myna-kigen' >/dev/null
     sleep "${SETTLE:-2}"
+    if [ -n "${CLICK:-}" ]; then
+        # shellcheck disable=SC2086
+        xdotool mousemove $CLICK click 1 mousemove 950 810
+        sleep 1
+    fi
     import -window root "$OUT/$name.png"
     kill "$pid"; wait "$pid" 2>/dev/null || true
     echo "$OUT/$name.png" >&2
@@ -52,6 +57,9 @@ want locked     && shot locked     --demo locked     --today $TODAY --lang ja
 want not-mnc    && shot not-mnc    --demo not-mnc    --today $TODAY --lang ja
 want english    && shot english    --demo valid      --today $TODAY --lang en
 want counter    && shot counter    --demo valid      --today $TODAY --lang ja --counter
+# The demo's 「カードを取る」 button (top right) takes the simulated card off: the last result
+# stays, with the "card removed" note.
+want removed    && CLICK="830 20" shot removed --demo valid --today $TODAY --lang ja
 # Without the demo the window uses the system's PC/SC service. With pcscd and vsmartcard's
 # virtual readers running and no card on them (docs/testing.md), it asks for the card:
 want place-card && shot place-card                   --today $TODAY --lang ja
