@@ -36,7 +36,7 @@ visible() {
     until xdotool search --onlyvisible --name 'myna-kigen' >/dev/null 2>&1; do
         sleep 0.005
         n=$((n + 1))
-        [ "$n" -lt 2000 ] || { echo "the window did not appear" >&2; exit 1; }
+        [ "$n" -lt 2000 ] || { echo "the window did not appear" >&2; cat "${IDLE_LOG:-/dev/null}" >&2; exit 1; }
     done
 }
 
@@ -73,10 +73,12 @@ if [[ " $* " == *" --demo"* ]]; then
         sort -n | awk '{ v[NR] = $1 } END { printf "n=%d min %.2f median %.2f max %.2f ms\n", NR, v[1], v[int((NR + 1) / 2)], v[NR] }'
     kill "$PID"; wait "$PID" 2>/dev/null || true
     rm -f "$LOG"
+    while xdotool search --onlyvisible --name 'myna-kigen' >/dev/null 2>&1; do sleep 0.05; done
 fi
 
 echo "== idle CPU over ${IDLE_SECONDS} s (after 5 s to settle)"
-env "${ENVS[@]}" "$BIN" "$@" 2>/dev/null &
+IDLE_LOG=$(mktemp)
+env "${ENVS[@]}" "$BIN" "$@" 2>"$IDLE_LOG" &
 PID=$!
 visible
 sleep 2
