@@ -1,1 +1,393 @@
-//! PC/SC readers through the `pcsc` crate: the only file that names it.
+//! PC/SC readers through the `pcsc` crate: the only file that names it. Lists readers, connects
+//! in shared mode with one transaction per reading, watches for readers and cards (with the PnP
+//! notification), survives a restart of the PC/SC service, and maps PC/SC failures to
+//! [`TransportError`] (the table in `shared/docs/platform-notes.md`).
+
+use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use pcsc::{Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
+
+use super::{ReaderInfo, Readers, Transaction, Transport, TransportError, Waker};
+
+/// How often [`PcscReaders::wait_for_change`] looks for the service again while it is down.
+const SERVICE_POLL: Duration = Duration::from_millis(250);
+
+/// Maps a PC/SC failure to the transport's typed error.
+pub fn map_error(error: pcsc::Error) -> TransportError {
+    use pcsc::Error as E;
+    match error {
+        E::NoService | E::ServiceStopped | E::Shutdown => TransportError::ServiceUnavailable,
+        E::NoReadersAvailable | E::ReaderUnavailable | E::UnknownReader => TransportError::NoReader,
+        E::NoSmartcard => TransportError::NoCard,
+        // A removal during a transmit first shows as NotTransacted (platform-notes.md).
+        E::RemovedCard | E::NotTransacted => TransportError::CardRemoved,
+        // Lost power or reset by someone else: the card's state is gone, start again.
+        E::ResetCard | E::UnpoweredCard => TransportError::CardReset,
+        E::SharingViolation => TransportError::SharingViolation,
+        E::Timeout => TransportError::Timeout,
+        other => TransportError::Other(other.to_string()),
+    }
+}
+
+/// Whether a PC/SC failure means the context itself is gone (the service stopped or restarted)
+/// and must be established again.
+fn context_lost(error: pcsc::Error) -> bool {
+    matches!(
+        error,
+        pcsc::Error::NoService
+            | pcsc::Error::ServiceStopped
+            | pcsc::Error::Shutdown
+            | pcsc::Error::InvalidHandle
+    )
+}
+
+/// The system's PC/SC readers.
+pub struct PcscReaders {
+    context: Option<Context>,
+    /// The context a [`Waker`] cancels: the current one, replaced when it is re-established.
+    wake_target: Arc<Mutex<Option<Context>>>,
+    /// Set by a [`Waker`]; makes the next or the pending wait return at once.
+    woken: Arc<AtomicBool>,
+}
+
+impl PcscReaders {
+    /// Establishes a PC/SC context. A stopped service is [`TransportError::ServiceUnavailable`].
+    pub fn new() -> Result<Self, TransportError> {
+        let mut readers = Self {
+            context: None,
+            wake_target: Arc::new(Mutex::new(None)),
+            woken: Arc::new(AtomicBool::new(false)),
+        };
+        readers.context()?;
+        Ok(readers)
+    }
+
+    /// The current context, established again when an earlier call found it lost.
+    fn context(&mut self) -> Result<Context, TransportError> {
+        if let Some(c) = &self.context {
+            return Ok(c.clone());
+        }
+        let context = Context::establish(Scope::User).map_err(map_error)?;
+        if let Ok(mut target) = self.wake_target.lock() {
+            *target = Some(context.clone());
+        }
+        self.context = Some(context.clone());
+        Ok(context)
+    }
+
+    /// Runs `f` on the context; when the context turns out to be lost (the service restarted),
+    /// establishes a new one and runs `f` once more.
+    fn with_context<T>(
+        &mut self,
+        mut f: impl FnMut(&Context) -> Result<T, pcsc::Error>,
+    ) -> Result<T, TransportError> {
+        let context = self.context()?;
+        match f(&context) {
+            Err(e) if context_lost(e) => {
+                self.forget_context();
+                let context = self.context()?;
+                f(&context).map_err(|e| {
+                    if context_lost(e) {
+                        self.forget_context();
+                    }
+                    map_error(e)
+                })
+            }
+            other => other.map_err(map_error),
+        }
+    }
+
+    fn forget_context(&mut self) {
+        self.context = None;
+        if let Ok(mut target) = self.wake_target.lock() {
+            *target = None;
+        }
+    }
+
+    /// Reader names, then whether each holds a card (one non-blocking status query).
+    fn list_now(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
+        self.with_context(|context| {
+            let names = match context.list_readers_owned() {
+                Ok(names) => names,
+                Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+                Err(e) => return Err(e),
+            };
+            let mut states: Vec<ReaderState> = names
+                .iter()
+                .map(|n| ReaderState::new(n.clone(), State::UNAWARE))
+                .collect();
+            match context.get_status_change(Duration::ZERO, &mut states) {
+                Ok(()) | Err(pcsc::Error::Timeout) => {}
+                Err(pcsc::Error::UnknownReader) => {} // unplugged meanwhile
+                Err(e) => return Err(e),
+            }
+            Ok(states
+                .iter()
+                .map(|s| ReaderInfo {
+                    name: s.name().to_string_lossy().into_owned(),
+                    has_card: present(s.event_state()),
+                })
+                .collect())
+        })
+    }
+
+    /// While the service is down: look for it again until `timeout` or a wake.
+    fn wait_for_service(&mut self, timeout: Duration) -> Result<Vec<ReaderInfo>, TransportError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.woken.swap(false, Ordering::SeqCst) {
+                return Err(TransportError::ServiceUnavailable);
+            }
+            match self.list_now() {
+                Err(TransportError::ServiceUnavailable) => {}
+                other => return other,
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TransportError::ServiceUnavailable);
+            }
+            std::thread::sleep(left.min(SERVICE_POLL));
+        }
+    }
+}
+
+/// A card is usable in the reader: present and not mute.
+fn present(state: State) -> bool {
+    state.contains(State::PRESENT) && !state.contains(State::MUTE)
+}
+
+/// The same readers with the same cards, in any order.
+fn same(a: &[ReaderInfo], b: &[ReaderInfo]) -> bool {
+    let key = |v: &[ReaderInfo]| {
+        let mut k: Vec<(String, bool)> = v.iter().map(|r| (r.name.clone(), r.has_card)).collect();
+        k.sort();
+        k
+    };
+    key(a) == key(b)
+}
+
+impl Readers for PcscReaders {
+    fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
+        self.list_now()
+    }
+
+    fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
+        let name =
+            CString::new(reader).map_err(|_| TransportError::ReaderNotFound(reader.to_owned()))?;
+        let card = self
+            .with_context(|context| {
+                context.connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
+            })
+            .map_err(|e| match e {
+                TransportError::NoReader => TransportError::ReaderNotFound(reader.to_owned()),
+                e => e,
+            })?;
+        Ok(Box::new(PcscTransport {
+            card,
+            name: reader.to_owned(),
+            extended: true,
+        }))
+    }
+
+    fn wait_for_change(
+        &mut self,
+        known: &[ReaderInfo],
+        timeout: Duration,
+    ) -> Result<Vec<ReaderInfo>, TransportError> {
+        let now = match self.list_now() {
+            Err(TransportError::ServiceUnavailable) => return self.wait_for_service(timeout),
+            other => other?,
+        };
+        if self.woken.swap(false, Ordering::SeqCst) || !same(&now, known) {
+            return Ok(now);
+        }
+        let waited = self.with_context(|context| {
+            let mut states: Vec<ReaderState> = now
+                .iter()
+                .filter_map(|r| CString::new(r.name.as_str()).ok())
+                .map(|n| ReaderState::new(n, State::UNAWARE))
+                .collect();
+            // Readers plugged in later are announced through the PnP pseudo-reader.
+            states.push(ReaderState::new(pcsc::PNP_NOTIFICATION(), State::UNAWARE));
+            // First learn the current states, then block until one differs.
+            match context.get_status_change(Duration::ZERO, &mut states) {
+                Ok(()) | Err(pcsc::Error::Timeout) => {}
+                Err(e) => return Err(e),
+            }
+            // A change between the listing and this query must not be slept through.
+            let moved = now
+                .iter()
+                .zip(&states)
+                .any(|(r, s)| present(s.event_state()) != r.has_card);
+            if moved {
+                return Ok(());
+            }
+            for s in &mut states {
+                s.sync_current_state();
+            }
+            match context.get_status_change(timeout, &mut states) {
+                Ok(())
+                | Err(pcsc::Error::Timeout)
+                | Err(pcsc::Error::Cancelled)
+                | Err(pcsc::Error::UnknownReader) => Ok(()),
+                Err(e) => Err(e),
+            }
+        });
+        self.woken.store(false, Ordering::SeqCst);
+        match waited {
+            Err(TransportError::ServiceUnavailable) => Err(TransportError::ServiceUnavailable),
+            Err(e) => Err(e),
+            Ok(()) => self.list_now(),
+        }
+    }
+
+    fn waker(&self) -> Waker {
+        let target = Arc::clone(&self.wake_target);
+        let woken = Arc::clone(&self.woken);
+        Arc::new(move || {
+            woken.store(true, Ordering::SeqCst);
+            if let Ok(guard) = target.lock()
+                && let Some(context) = guard.as_ref()
+            {
+                // Fails only when nothing is waiting or the service is gone; the flag covers both.
+                let _ = context.cancel();
+            }
+        })
+    }
+}
+
+/// One card connected through PC/SC (shared mode; each reading runs in a transaction).
+pub struct PcscTransport {
+    card: pcsc::Card,
+    name: String,
+    extended: bool,
+}
+
+/// A PC/SC transaction: no other program talks to the card until it is dropped.
+struct PcscTransaction<'a> {
+    tx: pcsc::Transaction<'a>,
+    buffer: Vec<u8>,
+}
+
+impl Transaction for PcscTransaction<'_> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let answer = self
+            .tx
+            .transmit(command, &mut self.buffer)
+            .map_err(map_error)?;
+        if answer.len() < 2 {
+            return Err(TransportError::MalformedResponse);
+        }
+        Ok(answer.to_vec())
+    }
+}
+
+impl Transport for PcscTransport {
+    fn reader_name(&self) -> &str {
+        &self.name
+    }
+
+    fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>, TransportError> {
+        let tx = self.card.transaction().map_err(map_error)?;
+        Ok(Box::new(PcscTransaction {
+            tx,
+            buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+        }))
+    }
+
+    fn reconnect(&mut self, unpower: bool) -> Result<(), TransportError> {
+        let disposition = if unpower {
+            Disposition::UnpowerCard
+        } else {
+            Disposition::ResetCard
+        };
+        self.card
+            .reconnect(
+                ShareMode::Shared,
+                Protocols::T0 | Protocols::T1,
+                disposition,
+            )
+            .map_err(map_error)
+    }
+
+    fn supports_extended_length(&self) -> bool {
+        self.extended
+    }
+
+    fn disable_extended_length(&mut self) {
+        self.extended = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pcsc_errors_map_to_typed_errors() {
+        use pcsc::Error as E;
+        let table = [
+            (E::NoService, TransportError::ServiceUnavailable),
+            (E::ServiceStopped, TransportError::ServiceUnavailable),
+            (E::Shutdown, TransportError::ServiceUnavailable),
+            (E::NoReadersAvailable, TransportError::NoReader),
+            (E::ReaderUnavailable, TransportError::NoReader),
+            (E::UnknownReader, TransportError::NoReader),
+            (E::NoSmartcard, TransportError::NoCard),
+            (E::RemovedCard, TransportError::CardRemoved),
+            (E::NotTransacted, TransportError::CardRemoved),
+            (E::ResetCard, TransportError::CardReset),
+            (E::UnpoweredCard, TransportError::CardReset),
+            (E::SharingViolation, TransportError::SharingViolation),
+            (E::Timeout, TransportError::Timeout),
+        ];
+        for (e, want) in table {
+            assert_eq!(map_error(e), want, "{e:?}");
+        }
+        assert!(matches!(
+            map_error(E::CommError),
+            TransportError::Other(s) if !s.is_empty()
+        ));
+        assert!(matches!(
+            map_error(E::UnresponsiveCard),
+            TransportError::Other(_)
+        ));
+    }
+
+    #[test]
+    fn lost_context_is_recognised() {
+        assert!(context_lost(pcsc::Error::NoService));
+        assert!(context_lost(pcsc::Error::InvalidHandle));
+        assert!(!context_lost(pcsc::Error::Timeout));
+        assert!(!context_lost(pcsc::Error::NoSmartcard));
+    }
+
+    #[test]
+    fn reader_lists_compare_in_any_order() {
+        let a = ReaderInfo {
+            name: "A".into(),
+            has_card: true,
+        };
+        let b = ReaderInfo {
+            name: "B".into(),
+            has_card: false,
+        };
+        assert!(same(&[a.clone(), b.clone()], &[b.clone(), a.clone()]));
+        let a_empty = ReaderInfo {
+            has_card: false,
+            ..a.clone()
+        };
+        assert!(!same(&[a.clone(), b.clone()], &[a_empty, b.clone()]));
+        assert!(!same(&[a], &[]));
+    }
+
+    #[test]
+    fn presence_needs_a_responsive_card() {
+        assert!(present(State::PRESENT | State::CHANGED));
+        assert!(!present(State::EMPTY));
+        assert!(!present(State::PRESENT | State::MUTE));
+    }
+}
