@@ -331,7 +331,11 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
                 remove_after = None;
                 let _ = writeln!(out, "card removed; placing it again");
                 let _ = out.flush();
-                std::thread::sleep(Duration::from_millis(500));
+                // pcscd notices the card gone at its next presence poll (every 400 ms). A card
+                // that connects before that poll is taken for the old one and never announced
+                // (pcscd already called the reader empty when the reading program's reset
+                // failed), so wait out more than two polls.
+                std::thread::sleep(Duration::from_millis(1000));
             }
             Err(e) => {
                 let _ = writeln!(err, "{e}");

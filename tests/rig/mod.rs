@@ -32,6 +32,10 @@ pub const PCSCD_SOCKET: &str = "/run/pcscd/pcscd.comm";
 /// How long pcscd may take to notice a card placed or removed (it polls about every 400 ms).
 pub const NOTICE: Duration = Duration::from_secs(4);
 
+/// How long after a card left mid-reading before the next may be placed (pcscd polls the
+/// virtual reader every 400 ms; see [`Placed::remove`]).
+pub const SETTLE: Duration = Duration::from_millis(1000);
+
 /// [`TODAY`] as a date.
 pub fn today() -> NaiveDate {
     NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
@@ -251,6 +255,13 @@ impl Placed {
             .expect("serving thread panicked");
         // Fails fast when pcscd itself is gone.
         let _ = wait_present(self.reader, false, NOTICE);
+        if matches!(out.1, Ok(ServeEnd::CardRemoved)) {
+            // The card left while a program had it connected: pcscd may already say the reader
+            // is empty (its failed reset on disconnect says so) before its presence poll has
+            // seen the card go. A card placed before that poll is taken for the old one and
+            // never announced, so give the poll (every 400 ms) time to run.
+            std::thread::sleep(SETTLE);
+        }
         out
     }
 }
