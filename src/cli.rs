@@ -190,6 +190,7 @@ where
 }
 
 mod commands;
+mod watch;
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,7 @@ pub mod cert;
 pub mod cli;
 pub mod gui;
 pub mod ics;
+pub mod monitor;
 pub mod report;
 pub mod rules;
 pub mod sim;

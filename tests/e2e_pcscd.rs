@@ -283,3 +283,113 @@ fn no_pcsc_service_exits_7_with_the_sentence() {
     let real = run(&["readers"]);
     assert_eq!(real.code, Some(0), "{real:?}");
 }
+
+/// A `watch` line for a card, comparable with the demo report of the same scenario: reader and
+/// event aside, and the APDU count too, which is the demo's (the first card) or one less (the
+/// CA certificate's genuineness is remembered by a running `watch`, so later cards skip
+/// reading it). Checks those three on the way.
+fn watch_card(line: &serde_json::Value, reader: &str, demo: &serde_json::Value) -> serde_json::Value {
+    let mut report = line.clone();
+    assert_eq!(report["event"], "card", "{line}");
+    let apdus = report["apdus"].as_u64().unwrap();
+    let demo_apdus = demo["apdus"].as_u64().unwrap();
+    assert!(
+        apdus == demo_apdus || apdus + 1 == demo_apdus,
+        "{apdus} APDUs, the demo {demo_apdus}"
+    );
+    let object = report.as_object_mut().unwrap();
+    object.remove("event");
+    object.insert("apdus".to_owned(), demo_apdus.into());
+    without_reader(report, reader)
+}
+
+/// CPU time (user + system, in clock ticks) a process has used so far.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit_once(") ").unwrap().1.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// `watch --json`: three cards placed one after another (on both readers) give three reports,
+/// in order, each the same as the demo's, with a removal line after each; idle, it uses no
+/// CPU to speak of; Ctrl-C ends it cleanly.
+#[test]
+fn watch_reports_three_placements_in_order_with_removals() {
+    let Some(rig) = rig::Rig::take() else { return };
+    let mut watch = rig::Running::start(&["watch", "--json", "--today", TODAY]);
+    let placements = [
+        (Scenario::Valid, ADDR0, READER0),
+        (Scenario::Expired, ADDR1, READER1),
+        (Scenario::NoSign, ADDR0, READER0),
+    ];
+    for (scenario, addr, reader) in placements {
+        let expected = demo_report(&scenario.to_string());
+        let placed = rig.place(addr, reader, scenario.card(today()).unwrap());
+        let (card, others) = watch.event("card", Duration::from_secs(5));
+        let card = card.unwrap_or_else(|| panic!("no report for {scenario}: {others:?}"));
+        assert!(others.is_empty(), "unexpected lines before {scenario}: {others:?}");
+        assert_eq!(watch_card(&card, reader, &expected), expected, "{scenario}");
+        drop(placed);
+        let (removed, others) = watch.event("removed", Duration::from_secs(3));
+        assert_eq!(
+            removed,
+            Some(serde_json::json!({ "schema": 1, "event": "removed", "reader": reader })),
+            "{scenario}: {others:?}"
+        );
+        assert!(others.is_empty(), "{scenario}: {others:?}");
+    }
+    // Idle: blocked in the PC/SC wait, not polling.
+    let before = cpu_ticks(watch.pid());
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_ticks(watch.pid()) - before;
+    eprintln!("watch used {used} clock ticks of CPU in 2 s idle");
+    assert!(used < 20, "watch busy while idle: {used} ticks in 2 s");
+
+    assert_eq!(watch.interrupt(Duration::from_secs(3)), Some(0), "Ctrl-C");
+    let stderr = watch.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Starts pcscd again when a test that stops it ends early (CI and the other tests need it).
+struct PcscdBack;
+
+impl Drop for PcscdBack {
+    fn drop(&mut self) {
+        if rig::pcscd_pid().is_none() {
+            rig::start_pcscd();
+        }
+    }
+}
+
+/// `watch` keeps going through a restart of pcscd (its readers vanish and come back): it says
+/// the service is gone, and reads the next card once it is back.
+#[test]
+fn watch_survives_a_pcscd_restart() {
+    let Some(rig) = rig::Rig::take() else { return };
+    let mut watch = rig::Running::start(&["watch", "--json", "--today", TODAY]);
+    let placed = rig.place(ADDR0, READER0, Scenario::Valid.card(today()).unwrap());
+    let (card, others) = watch.event("card", Duration::from_secs(5));
+    assert!(card.is_some(), "{others:?}");
+    drop(placed);
+    let (removed, others) = watch.event("removed", Duration::from_secs(3));
+    assert!(removed.is_some(), "{others:?}");
+
+    let _back = PcscdBack;
+    rig::stop_pcscd();
+    let (error, others) = watch.event("error", Duration::from_secs(5));
+    let error = error.unwrap_or_else(|| panic!("watch said nothing of pcscd stopping: {others:?}"));
+    assert_eq!(error["error"]["code"], "service_unavailable", "{error}");
+    assert!(watch.exited().is_none(), "watch ended with pcscd");
+
+    rig::start_pcscd();
+    let expected = demo_report("renewable");
+    let placed = rig.place(ADDR1, READER1, Scenario::Renewable.card(today()).unwrap());
+    let (card, others) = watch.event("card", Duration::from_secs(8));
+    let card = card.unwrap_or_else(|| panic!("no report after the restart: {others:?}"));
+    assert_eq!(watch_card(&card, READER1, &expected), expected);
+    drop(placed);
+    let (removed, others) = watch.event("removed", Duration::from_secs(3));
+    assert!(removed.is_some(), "{others:?}");
+    assert_eq!(watch.interrupt(Duration::from_secs(3)), Some(0), "Ctrl-C");
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Cli, Command, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, WatchArgs, choose_lang};
+use super::{Cli, Command, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang};
 use crate::card::{CardSession, PinStatus};
 use crate::report::{self, Lang, ReadError, ReadOptions, exit, text};
 use crate::sim::{Scenario, SimTransport};
@@ -19,7 +19,7 @@ pub(super) fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i3
         Command::Readers(args) => readers(&args, out, err),
         Command::Pins(args) => pins(&args, out, err),
         Command::Read(args) => read(&args, out, err),
-        Command::Watch(args) => watch(&args, out, err),
+        Command::Watch(args) => super::watch::watch(&args, out, err),
         Command::Simulate(args) => simulate(&args, out, err),
     }
 }
@@ -273,11 +273,6 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         return exit::OTHER;
     }
     exit::OK
-}
-
-fn watch(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let _ = (args, out);
-    usage("watch: not available in this build", err)
 }
 
 fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {

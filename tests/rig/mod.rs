@@ -471,7 +471,8 @@ pub fn signal(pid: u32, sig: &str) {
 pub fn pcscd_pid() -> Option<u32> {
     std::fs::read_to_string("/run/pcscd/pcscd.pid")
         .ok()
-        .and_then(|s| s.trim().parse().ok())
+        // pcscd writes the number, a newline and a NUL byte.
+        .and_then(|s| s.trim_matches(|c: char| c.is_whitespace() || c == '\0').parse().ok())
         .filter(|pid: &u32| Path::new(&format!("/proc/{pid}")).exists())
 }
 

@@ -1,0 +1,384 @@
+//! Monitor tests against a small in-memory set of readers.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::*;
+use crate::card::CardKind;
+use crate::report::{CardInfo, CertSlot, ExpirySource, NotRead};
+use crate::sim::{Scenario, SimReaders, SimReadersHandle};
+
+/// Simulated readers, with the calls the monitor makes counted (to show it does not spin).
+#[derive(Clone)]
+struct Fake {
+    sim: SimReadersHandle,
+    readers: Arc<Mutex<Option<SimReaders>>>,
+    calls: Arc<AtomicU32>,
+    connects: Arc<AtomicU32>,
+}
+
+impl Default for Fake {
+    fn default() -> Self {
+        let readers = SimReaders::new();
+        Fake {
+            sim: readers.handle(),
+            readers: Arc::new(Mutex::new(Some(readers))),
+            calls: Arc::default(),
+            connects: Arc::default(),
+        }
+    }
+}
+
+impl Fake {
+    fn plug(&self, name: &str) {
+        self.sim.plug(name);
+    }
+    fn place(&self, name: &str, scenario: Scenario) {
+        self.sim
+            .place(name, scenario.card(day(2026, 4, 1)).unwrap());
+    }
+    fn remove(&self, name: &str) {
+        self.sim.remove_card(name);
+    }
+    fn calls(&self) -> u32 {
+        self.calls.load(Ordering::SeqCst)
+    }
+    fn connects(&self) -> u32 {
+        self.connects.load(Ordering::SeqCst)
+    }
+}
+
+struct FakeReaders {
+    inner: SimReaders,
+    fake: Fake,
+}
+
+impl Readers for FakeReaders {
+    fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
+        self.fake.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list()
+    }
+    fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
+        self.fake.connects.fetch_add(1, Ordering::SeqCst);
+        self.inner.connect(reader)
+    }
+    fn wait_for_change(
+        &mut self,
+        known: &[ReaderInfo],
+        timeout: Duration,
+    ) -> Result<Vec<ReaderInfo>, TransportError> {
+        self.fake.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.wait_for_change(known, timeout)
+    }
+    fn waker(&self) -> Waker {
+        self.inner.waker()
+    }
+}
+
+/// A reading that SELECTs the JPKI application on the card (a card without it is not a My
+/// Number Card) and reports the reader, the date and the typed card expiry.
+fn fake_read() -> ReadFn {
+    Arc::new(|t: &mut dyn Transport, o: &ReadOptions| {
+        let reader = t.reader_name().to_owned();
+        let answer = {
+            let mut tx = t.transaction()?;
+            tx.transmit(&[
+                0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
+                0x01,
+            ])?
+        };
+        match answer.as_slice() {
+            [.., 0x90, 0x00] => {}
+            [.., 0x6A, 0x82] => return Err(ReadError::NotMyNumberCard),
+            other => return Err(ReadError::Io(format!("{other:02X?}"))),
+        }
+        let not_read = || {
+            CertSlot::NotRead(NotRead {
+                present: None,
+                read: false,
+                reason: "fake".to_owned(),
+            })
+        };
+        Ok(CardReport {
+            schema: crate::report::SCHEMA,
+            reader,
+            today: o.today,
+            apdus: 1,
+            card: CardInfo {
+                kind: CardKind::MyNumberCard,
+                expiry: o.card_expiry_typed,
+                expiry_source: o.card_expiry_typed.map(|_| ExpirySource::User),
+            },
+            auth: not_read(),
+            sign: not_read(),
+            pins: BTreeMap::new(),
+            warnings: vec![],
+        })
+    })
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn pinned() -> MonitorOptions {
+    MonitorOptions {
+        today: Some(day(2026, 4, 1)),
+        ..MonitorOptions::default()
+    }
+}
+
+fn readers(fake: &Fake) -> Box<dyn Readers> {
+    let inner = fake.readers.lock().unwrap().take().unwrap();
+    Box::new(FakeReaders {
+        inner,
+        fake: fake.clone(),
+    })
+}
+
+fn start(fake: &Fake, options: MonitorOptions) -> (MonitorHandle, Receiver<MonitorEvent>) {
+    Monitor::spawn(readers(fake), options, fake_read(), None)
+}
+
+fn next(rx: &Receiver<MonitorEvent>) -> MonitorEvent {
+    rx.recv_timeout(Duration::from_secs(3))
+        .expect("an event within 3 s")
+}
+
+fn quiet(rx: &Receiver<MonitorEvent>) {
+    if let Ok(e) = rx.recv_timeout(Duration::from_millis(200)) {
+        panic!("unexpected event {e:?}");
+    }
+}
+
+fn listed(list: &[(&str, bool)]) -> MonitorEvent {
+    MonitorEvent::Readers(
+        list.iter()
+            .map(|&(name, has_card)| ReaderInfo {
+                name: name.to_owned(),
+                has_card,
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn reader_then_card_then_removal() {
+    let fake = Fake::default();
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), listed(&[]));
+    quiet(&rx);
+    fake.plug("R1");
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
+    fake.place("R1", Scenario::Valid);
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Reading {
+            reader: "R1".into()
+        }
+    );
+    match next(&rx) {
+        MonitorEvent::Report { reader, report } => {
+            assert_eq!(reader, "R1");
+            assert_eq!(report.today, day(2026, 4, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Read once while it stays.
+    quiet(&rx);
+    assert_eq!(fake.connects(), 1);
+    fake.remove("R1");
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Removed {
+            reader: "R1".into()
+        }
+    );
+    // Placed again: read again.
+    fake.place("R1", Scenario::Valid);
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
+    assert_eq!(fake.connects(), 2);
+}
+
+#[test]
+fn failures_are_events_and_not_retried() {
+    let fake = Fake::default();
+    fake.plug("R bad");
+    fake.place("R bad", Scenario::NotMnc);
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), listed(&[("R bad", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Failed {
+            reader: "R bad".into(),
+            error: ReadError::NotMyNumberCard
+        }
+    );
+    quiet(&rx);
+    assert_eq!(fake.connects(), 1);
+}
+
+#[test]
+fn unplugged_reader_forgets_its_card() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    fake.place("R1", Scenario::Valid);
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
+    fake.sim.unplug("R1");
+    assert_eq!(next(&rx), listed(&[]));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Removed {
+            reader: "R1".into()
+        }
+    );
+}
+
+#[test]
+fn service_down_is_reported_once_and_retried_slowly() {
+    let fake = Fake::default();
+    fake.sim.stop_service();
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), MonitorEvent::ServiceUnavailable);
+    std::thread::sleep(Duration::from_millis(2500));
+    // About one attempt a second: no busy loop.
+    let calls = fake.calls();
+    assert!((2..=4).contains(&calls), "{calls} attempts in 2.5 s");
+    quiet(&rx);
+    fake.plug("R1");
+    fake.sim.start_service();
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
+}
+
+#[test]
+fn service_stopping_forgets_the_card_and_reads_it_again_after() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    fake.place("R1", Scenario::Valid);
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
+    fake.sim.stop_service();
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Removed {
+            reader: "R1".into()
+        }
+    );
+    assert_eq!(next(&rx), MonitorEvent::ServiceUnavailable);
+    fake.sim.start_service();
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
+}
+
+#[test]
+fn reader_filter_selects_and_can_change() {
+    let fake = Fake::default();
+    for r in ["ACS ACR1252", "Sony RC-S300"] {
+        fake.plug(r);
+        fake.place(r, Scenario::Valid);
+    }
+    let options = MonitorOptions {
+        reader_filter: Some("rc-s300".to_owned()),
+        ..pinned()
+    };
+    let (h, rx) = start(&fake, options);
+    assert!(matches!(next(&rx), MonitorEvent::Readers(_)));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Reading {
+            reader: "Sony RC-S300".into()
+        }
+    );
+    assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
+    quiet(&rx);
+    h.set_reader_filter(Some("ACR".to_owned()));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Removed {
+            reader: "Sony RC-S300".into()
+        }
+    );
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Reading {
+            reader: "ACS ACR1252".into()
+        }
+    );
+    assert!(matches!(next(&rx), MonitorEvent::Report { .. }));
+    assert_eq!(h.options().reader_filter.as_deref(), Some("ACR"));
+}
+
+#[test]
+fn typed_card_expiry_and_reread() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    fake.place("R1", Scenario::Valid);
+    let (h, rx) = start(&fake, pinned());
+    assert!(matches!(next(&rx), MonitorEvent::Readers(_)));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    match next(&rx) {
+        MonitorEvent::Report { report, .. } => assert_eq!(report.card.expiry, None),
+        other => panic!("{other:?}"),
+    }
+    h.set_card_expiry(Some(day(2034, 6, 15)));
+    quiet(&rx);
+    h.reread();
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    match next(&rx) {
+        MonitorEvent::Report { report, .. } => {
+            assert_eq!(report.card.expiry, Some(day(2034, 6, 15)));
+            assert_eq!(report.card.expiry_source, Some(ExpirySource::User));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn notify_follows_every_event_and_shutdown_is_prompt() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    let count = Arc::new(AtomicU32::new(0));
+    let c = Arc::clone(&count);
+    let (mut h, rx) = Monitor::spawn(
+        readers(&fake),
+        pinned(),
+        fake_read(),
+        Some(Box::new(move || {
+            c.fetch_add(1, Ordering::SeqCst);
+        })),
+    );
+    assert!(matches!(next(&rx), MonitorEvent::Readers(_)));
+    fake.place("R1", Scenario::Valid);
+    let mut events = 1;
+    loop {
+        events += 1;
+        if matches!(next(&rx), MonitorEvent::Report { .. }) {
+            break;
+        }
+    }
+    assert_eq!(count.load(Ordering::SeqCst), events);
+    // The worker is blocked in a 10 s wait now; shutdown must not take that long.
+    std::thread::sleep(Duration::from_millis(100));
+    let t = Instant::now();
+    h.shutdown();
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
+}
+
+#[test]
+fn today_jst_is_utc_plus_nine() {
+    let utc = Utc::now().date_naive();
+    let jst = today_jst();
+    assert!(jst == utc || jst == utc.succ_opt().unwrap());
+}
