@@ -25,6 +25,7 @@ pub mod gui;
 pub mod ics;
 pub mod report;
 pub mod rules;
+pub mod secret;
 pub mod sim;
 pub mod transport;
 pub mod vpcd;
