@@ -87,6 +87,19 @@ pub struct ReadArgs {
     /// Also write an iCalendar file with the renewal, expiry and grace days.
     #[arg(long, value_name = "FILE")]
     pub ics: Option<std::path::PathBuf>,
+    /// Also read the signing certificate (署名用電子証明書): asks for the signing password
+    /// without echo, after showing the tries left.
+    #[arg(long)]
+    pub sign: bool,
+    /// Read the signing password from standard input (one line) instead of asking.
+    #[arg(long, requires = "sign")]
+    pub password_stdin: bool,
+    /// Send the password even when only one try is left (a wrong one locks it).
+    #[arg(long, requires = "sign")]
+    pub last_try: bool,
+    /// Show the holder's name, date of birth, sex and address from the signing certificate.
+    #[arg(long, requires = "sign")]
+    pub show_personal: bool,
 }
 
 /// `watch`.
@@ -209,6 +222,31 @@ mod tests {
         assert!(parse_date("2026-11-22").is_ok());
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("22/11/2026").is_err());
+    }
+
+    #[test]
+    fn signing_flags_need_sign() {
+        for flag in ["--password-stdin", "--last-try", "--show-personal"] {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            assert_eq!(
+                run(["myna-kigen", "read", "--demo", flag], &mut out, &mut err),
+                exit::USAGE,
+                "{flag}"
+            );
+        }
+        let cli = Cli::try_parse_from([
+            "myna-kigen",
+            "read",
+            "--sign",
+            "--password-stdin",
+            "--last-try",
+            "--show-personal",
+        ])
+        .unwrap();
+        let Command::Read(args) = cli.command else {
+            panic!("not read")
+        };
+        assert!(args.sign && args.password_stdin && args.last_try && args.show_personal);
     }
 
     #[test]
