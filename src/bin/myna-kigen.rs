@@ -1,8 +1,7 @@
 //! `myna-kigen`: the command-line front end. Everything lives in the library.
 
 fn main() {
-    env_logger::Builder::from_env(env_logger::Env::default().filter_or("MYNA_KIGEN_LOG", "warn"))
-        .init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let code = myna_kigen::cli::run(std::env::args_os(), &mut stdout.lock(), &mut stderr.lock());
