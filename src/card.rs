@@ -202,8 +202,9 @@ pub struct PublicReading {
     pub kind: CardKind,
     /// The card's own expiry, when it told.
     pub card_expiry: Option<CardExpiry>,
-    /// The user-authentication certificate, exactly its DER.
-    pub auth_cert: Vec<u8>,
+    /// The user-authentication certificate, exactly its DER; `None` when the card has no
+    /// EF 000A (issued without certificates).
+    pub auth_cert: Option<Vec<u8>>,
     /// Whether a signing certificate is present.
     pub sign_presence: SignPresence,
     /// The JPKI PINs: `auth`, then `sign`.
@@ -227,8 +228,9 @@ pub enum CardError {
         /// The card's answer.
         sw: StatusWord,
     },
-    /// The file's DER header claims more than [`MAX_DER_LEN`] bytes.
-    #[error("the file claims {0} bytes, more than any certificate")]
+    /// The file's DER header claims more than [`MAX_DER_LEN`] bytes (`usize::MAX` when the
+    /// claim is beyond what DER can express here).
+    #[error("the file claims more bytes than any certificate has")]
     TooLong(usize),
     /// The file does not start with a DER SEQUENCE with a definite, minimal length.
     #[error("the file is not a DER structure")]
@@ -270,38 +272,30 @@ pub fn sfi_of(fid: [u8; 2]) -> Option<u8> {
 /// `prefix` is too short to tell. Definite, minimal lengths only; above [`MAX_DER_LEN`] is
 /// [`CardError::TooLong`].
 pub fn der_total_len(prefix: &[u8]) -> Result<Option<usize>, CardError> {
-    let Some((&tag, rest)) = prefix.split_first() else {
-        return Ok(None);
+    use der::{Decode, Encode, ErrorKind, Header, SliceReader, Tag};
+    let Ok(mut reader) = SliceReader::new(prefix) else {
+        return Err(CardError::TooLong(prefix.len()));
     };
-    if tag != 0x30 {
+    // The `der` crate enforces DER: definite, minimal lengths of at most four octets.
+    let header = match Header::decode(&mut reader) {
+        Ok(header) => header,
+        Err(e) => {
+            return match e.kind() {
+                ErrorKind::Incomplete { .. } => Ok(None),
+                ErrorKind::Overflow | ErrorKind::Overlength => Err(CardError::TooLong(usize::MAX)),
+                _ => Err(CardError::BadDer),
+            };
+        }
+    };
+    if header.tag != Tag::Sequence {
         return Err(CardError::BadDer);
     }
-    let Some((&first, rest)) = rest.split_first() else {
-        return Ok(None);
-    };
-    let (content, header) = if first < 0x80 {
-        (usize::from(first), 2usize)
-    } else {
-        let n = usize::from(first & 0x7F);
-        // 80 is the indefinite form (not DER); more than 4 length octets is not a card file.
-        if n == 0 || n > 4 {
-            return Err(CardError::BadDer);
-        }
-        let Some(octets) = rest.get(..n) else {
-            return Ok(None);
-        };
-        if octets.first() == Some(&0) {
-            return Err(CardError::BadDer); // leading zero: not minimal
-        }
-        let len = octets
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-        if len < 0x80 {
-            return Err(CardError::BadDer); // long form for a short length: not minimal
-        }
-        (usize::try_from(len).unwrap_or(usize::MAX), 2 + n)
-    };
-    let total = content.saturating_add(header);
+    let total = header
+        .encoded_len()
+        .and_then(|h| h + header.length)
+        .ok()
+        .and_then(|l| usize::try_from(l).ok())
+        .unwrap_or(usize::MAX);
     if total > MAX_DER_LEN {
         return Err(CardError::TooLong(total));
     }
@@ -720,7 +714,15 @@ impl<'a> CardSession<'a> {
         } else {
             self.token_info()?
         };
-        let auth_cert = self.read_der_file(EF_AUTH_CERT)?;
+        // A card issued without certificates (the holder may decline them) has no EF 000A.
+        let auth_cert = match self.read_der_file(EF_AUTH_CERT) {
+            Ok(der) => Some(der),
+            Err(CardError::Status {
+                sw: StatusWord::NotFound,
+                ..
+            }) => None,
+            Err(e) => return Err(e),
+        };
         let sign_presence = self.sign_presence()?;
         let pins = vec![
             self.pin_status(JPKI_AID, EF_AUTH_PIN)?,
@@ -845,7 +847,7 @@ mod tests {
         );
         assert_eq!(
             der_total_len(&h("30 84 FF FF FF FF")),
-            Err(CardError::TooLong(0xFFFF_FFFF + 6))
+            Err(CardError::TooLong(usize::MAX))
         );
     }
 
@@ -1039,7 +1041,7 @@ mod tests {
         for (header, err) in [
             ("30 83 01 00 00", CardError::TooLong(0x10000 + 5)),
             ("30 82 7F FF", CardError::TooLong(0x7FFF + 4)),
-            ("30 84 7F FF FF FF", CardError::TooLong(0x7FFF_FFFF + 6)),
+            ("30 84 7F FF FF FF", CardError::TooLong(usize::MAX)),
             ("30 80", CardError::BadDer),
             ("04 82 06 3C", CardError::BadDer),
         ] {
@@ -1487,7 +1489,7 @@ mod tests {
                 route: ExpiryRoute::GetData
             })
         );
-        assert_eq!(r.auth_cert, der(1600));
+        assert_eq!(r.auth_cert, Some(der(1600)));
         assert_eq!(r.sign_presence, SignPresence::Present);
         assert_eq!(
             r.pins
@@ -1506,7 +1508,7 @@ mod tests {
         let r = c.read_public().unwrap();
         assert_eq!(c.apdu_count(), 14);
         assert!(s.done());
-        assert_eq!(r.auth_cert, der(1600));
+        assert_eq!(r.auth_cert, Some(der(1600)));
     }
 
     #[test]

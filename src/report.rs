@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use crate::card::{CardKind, PinState};
-use crate::cert::Genuineness;
-use crate::rules::Status;
+use crate::apdu::ApduError;
+use crate::card::{CardError, CardKind, CardSession, PinState, SignPresence};
+use crate::cert::{CertError, Certificate, Genuineness, TrustStore};
+use crate::rules::{self, Status};
 use crate::transport::{Transport, TransportError};
 
 pub mod signing;
@@ -183,6 +184,9 @@ pub enum ReadError {
     /// Another program holds the card.
     #[error("card in use by another program")]
     SharingViolation,
+    /// The certificate on the card could not be understood.
+    #[error("certificate not understood: {0}")]
+    Certificate(String),
     /// Any other failure talking to the card, or an answer we could not use.
     #[error("card I/O failure: {0}")]
     Io(String),
@@ -222,9 +226,10 @@ impl ReadError {
             ReadError::NoReader | ReadError::ReaderNotFound(_) => exit::NO_READER,
             ReadError::NoCard => exit::NO_CARD,
             ReadError::NotMyNumberCard => exit::NOT_MY_NUMBER_CARD,
-            ReadError::CardRemoved | ReadError::SharingViolation | ReadError::Io(_) => {
-                exit::CARD_IO
-            }
+            ReadError::CardRemoved
+            | ReadError::SharingViolation
+            | ReadError::Certificate(_)
+            | ReadError::Io(_) => exit::CARD_IO,
         }
     }
 
@@ -238,6 +243,7 @@ impl ReadError {
             ReadError::NotMyNumberCard => "not_my_number_card",
             ReadError::CardRemoved => "card_removed",
             ReadError::SharingViolation => "sharing_violation",
+            ReadError::Certificate(_) => "bad_certificate",
             ReadError::Io(_) => "card_io",
         }
     }
@@ -259,6 +265,8 @@ impl ReadError {
             (ReadError::CardRemoved, Lang::En) => "The card moved during reading. Place it again and hold it still until reading finishes.".to_owned(),
             (ReadError::SharingViolation, Lang::Ja) => "ほかのプログラムがカードを使っています。そのプログラムを閉じてから、もう一度お試しください。".to_owned(),
             (ReadError::SharingViolation, Lang::En) => "Another program is using the card. Close it and try again.".to_owned(),
+            (ReadError::Certificate(detail), Lang::Ja) => format!("カードの証明書を解釈できませんでした ({detail})。カードが傷んでいるか、マイナンバーカードではない可能性があります。市区町村の窓口でご相談ください。"),
+            (ReadError::Certificate(detail), Lang::En) => format!("The certificate on the card could not be understood ({detail}). The card may be damaged or not a My Number Card; ask at your municipal office."),
             (ReadError::Io(detail), Lang::Ja) => format!("カードを読み取れませんでした ({detail})。カードを置き直して、もう一度お試しください。"),
             (ReadError::Io(detail), Lang::En) => format!("The card could not be read ({detail}). Place it again and retry."),
         }
@@ -281,13 +289,184 @@ impl From<TransportError> for ReadError {
 
 /// Reads one card: card kind, card expiry, the user-authentication certificate and its
 /// genuineness, what is known of the signing certificate, and the JPKI PIN tries, all without
-/// a PIN. (Filled in when the card and certificate layers land.)
+/// a PIN, judged against the compiled-in J-LIS roots ([`TrustStore::global`]).
 pub fn read_card(
     transport: &mut dyn Transport,
     options: &ReadOptions,
 ) -> Result<CardReport, ReadError> {
-    let _ = (transport, options);
-    Err(ReadError::Io("reading is not built yet".to_owned()))
+    read_card_with(transport, options, TrustStore::global())
+}
+
+/// [`read_card`] with a chosen trust store (tests add the simulated card's root to it).
+///
+/// The sequence is `docs/apdus.md`'s default reading; the issuing CA certificate (EF `000B`) is
+/// read only when `trust` holds no verified key for the certificate's authority key identifier,
+/// so a clerk's second card from the same CA costs no extra APDU.
+pub fn read_card_with(
+    transport: &mut dyn Transport,
+    options: &ReadOptions,
+    trust: &TrustStore,
+) -> Result<CardReport, ReadError> {
+    let reader = transport.reader_name().to_owned();
+    let extended = transport.supports_extended_length();
+    let (report, fell_back) = {
+        let mut tx = transport.transaction()?;
+        let mut session = CardSession::new(tx.as_mut(), extended);
+        let report = read_session(&mut session, reader, options, trust)?;
+        (report, session.extended_fell_back())
+    };
+    if fell_back {
+        transport.disable_extended_length();
+    }
+    Ok(report)
+}
+
+fn read_session(
+    session: &mut CardSession<'_>,
+    reader: String,
+    options: &ReadOptions,
+    trust: &TrustStore,
+) -> Result<CardReport, ReadError> {
+    let public = session.read_public()?;
+    let today = options.today;
+    let mut warnings = Vec::new();
+
+    let auth = match &public.auth_cert {
+        Some(der) => {
+            let cert = crate::cert::parse(der)?;
+            let genuine = match trust.check_cached(&cert) {
+                Some(g) => g,
+                None => match session.read_der_file(crate::card::EF_AUTH_CA) {
+                    Ok(ca) => trust.check(&cert, &ca),
+                    Err(e) if e.is_removal() => return Err(e.into()),
+                    Err(_) => Genuineness::NotChecked,
+                },
+            };
+            match genuine {
+                Genuineness::Failed => warnings.push("not_genuine".to_owned()),
+                Genuineness::UnknownRoot => warnings.push("unknown_root".to_owned()),
+                Genuineness::Verified | Genuineness::NotChecked => {}
+            }
+            CertSlot::Read(Box::new(cert_report(&cert, genuine, today, true)))
+        }
+        None => {
+            warnings.push("no_auth_certificate".to_owned());
+            CertSlot::NotRead(NotRead {
+                present: Some(false),
+                read: false,
+                reason: "absent".to_owned(),
+            })
+        }
+    };
+
+    let sign = CertSlot::NotRead(match public.sign_presence {
+        SignPresence::Absent => NotRead {
+            present: Some(false),
+            read: false,
+            reason: "absent".to_owned(),
+        },
+        SignPresence::Present => NotRead {
+            present: Some(true),
+            read: false,
+            reason: "password_required".to_owned(),
+        },
+        SignPresence::Unknown => NotRead {
+            present: None,
+            read: false,
+            reason: "password_required".to_owned(),
+        },
+    });
+
+    let card_read = public.card_expiry.map(|e| e.date);
+    let (expiry, expiry_source) = match (card_read, options.card_expiry_typed) {
+        (Some(read), typed) => {
+            if typed.is_some_and(|t| t != read) {
+                warnings.push("card_expiry_mismatch".to_owned());
+            }
+            (Some(read), Some(ExpirySource::Card))
+        }
+        (None, Some(typed)) => (Some(typed), Some(ExpirySource::User)),
+        (None, None) => {
+            warnings.push("card_expiry_unknown".to_owned());
+            (None, None)
+        }
+    };
+
+    let mut pins = BTreeMap::new();
+    for p in &public.pins {
+        if p.state == PinState::Locked && !warnings.iter().any(|w| w == "pin_locked") {
+            warnings.push("pin_locked".to_owned());
+        }
+        pins.insert(
+            p.key.to_owned(),
+            PinReport {
+                tries_left: p.tries_left,
+                max: p.max,
+                state: p.state,
+            },
+        );
+    }
+    if matches!(auth, CertSlot::Read(_)) {
+        warnings.push("revocation_not_checked".to_owned());
+    }
+
+    Ok(CardReport {
+        schema: SCHEMA,
+        reader,
+        today,
+        apdus: session.apdu_count(),
+        card: CardInfo {
+            kind: public.kind,
+            expiry,
+            expiry_source,
+        },
+        auth,
+        sign,
+        pins,
+        warnings,
+    })
+}
+
+/// One certificate with the rules applied on `today`. `auth` adds the マイナ保険証 grace end.
+pub fn cert_report(
+    cert: &Certificate,
+    genuine: Genuineness,
+    today: NaiveDate,
+    auth: bool,
+) -> CertReport {
+    let expiry = cert.expiry_date();
+    CertReport {
+        present: true,
+        read: true,
+        not_before: cert.not_before(),
+        not_after: cert.not_after(),
+        expiry,
+        expiry_wareki: rules::wareki(expiry),
+        days_left: rules::days_left(expiry, today),
+        status: rules::status(cert.not_before_date(), expiry, today),
+        renewal_from: rules::renewal_from(expiry),
+        insurance_grace_until: auth.then(|| rules::insurance_grace_until(expiry)),
+        issuer: cert.issuer().to_owned(),
+        subject: cert.subject().to_owned(),
+        serial: cert.serial().to_owned(),
+        genuine,
+    }
+}
+
+impl From<CardError> for ReadError {
+    fn from(e: CardError) -> Self {
+        match e {
+            CardError::NotMyNumberCard => ReadError::NotMyNumberCard,
+            CardError::Apdu(ApduError::Transport(t)) => t.into(),
+            other => ReadError::Io(other.to_string()),
+        }
+    }
+}
+
+impl From<CertError> for ReadError {
+    fn from(e: CertError) -> Self {
+        ReadError::Certificate(e.to_string())
+    }
 }
 
 mod ymd {

@@ -1,10 +1,342 @@
-//! Runs the parsed subcommands.
+//! Runs the parsed subcommands: opens the reader (or the simulated card for `--demo`), calls the
+//! library, and writes text or JSON with the exit codes of the README.
 
 use std::io::Write;
+use std::time::Duration;
 
-use super::Cli;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Cli, Command, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, WatchArgs, choose_lang};
+use crate::card::{CardSession, PinStatus};
+use crate::report::{self, Lang, ReadError, ReadOptions, exit, text};
+use crate::sim::{Scenario, SimTransport};
+use crate::transport::pcsc::PcscReaders;
+use crate::transport::{Readers, Transport, pick_reader};
 
 pub(super) fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let _ = (cli, out, err);
-    crate::report::exit::OTHER
+    match cli.command {
+        Command::Readers(args) => readers(&args, out, err),
+        Command::Pins(args) => pins(&args, out, err),
+        Command::Read(args) => read(&args, out, err),
+        Command::Watch(args) => watch(&args, out, err),
+        Command::Simulate(args) => simulate(&args, out, err),
+    }
+}
+
+/// Today's date in Japan, from the clock (front ends only; everything below takes it as an
+/// argument).
+fn today_jst() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&crate::cert::JST)
+        .date_naive()
+}
+
+/// A failure as the person sees it: the sentence on stderr, and with `--json` an error object
+/// on stdout so scripts always get one JSON value.
+fn fail(
+    error: &ReadError,
+    json: bool,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let _ = writeln!(err, "{}", error.message(lang));
+    if json {
+        let value = serde_json::json!({
+            "schema": report::SCHEMA,
+            "error": { "code": error.code(), "message": error.message(lang) },
+        });
+        let _ = writeln!(out, "{value}");
+    }
+    error.exit_code()
+}
+
+fn usage(message: &str, err: &mut dyn Write) -> i32 {
+    let _ = writeln!(err, "{message}");
+    exit::USAGE
+}
+
+fn scenario(name: &str, err: &mut dyn Write) -> Result<Scenario, i32> {
+    name.parse::<Scenario>().map_err(|_| {
+        let names: Vec<String> = Scenario::ALL.iter().map(|s| s.to_string()).collect();
+        usage(
+            &format!(
+                "unknown scenario {name:?}; one of: {} / 不明なシナリオです",
+                names.join(", ")
+            ),
+            err,
+        )
+    })
+}
+
+/// The simulated card of `--demo`, on a transport named as a simulated reader.
+fn demo_transport(name: &str, today: NaiveDate, err: &mut dyn Write) -> Result<SimTransport, i32> {
+    let scenario = scenario(name, err)?;
+    match scenario.card(today) {
+        Ok(card) => Ok(SimTransport::new(card)),
+        Err(e) => {
+            let _ = writeln!(err, "simulated card: {e}");
+            Err(exit::OTHER)
+        }
+    }
+}
+
+/// Opens the card: the reader whose name contains `wanted`, else the first holding a card.
+fn open_reader(wanted: Option<&str>) -> Result<Box<dyn Transport>, ReadError> {
+    let mut readers = PcscReaders::new()?;
+    let list = readers.list()?;
+    let chosen = pick_reader(&list, wanted)?;
+    if !chosen.has_card {
+        return Err(ReadError::NoCard);
+    }
+    let name = chosen.name.clone();
+    Ok(readers.connect(&name)?)
+}
+
+#[derive(Serialize)]
+struct ReaderLine<'a> {
+    name: &'a str,
+    card: bool,
+}
+
+fn readers(args: &ReadersArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = choose_lang(args.lang);
+    let list = match PcscReaders::new().and_then(|mut r| r.list()) {
+        Ok(list) => list,
+        Err(e) => return fail(&e.into(), args.json, lang, out, err),
+    };
+    if args.json {
+        let lines: Vec<ReaderLine<'_>> = list
+            .iter()
+            .map(|r| ReaderLine {
+                name: &r.name,
+                card: r.has_card,
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "schema": report::SCHEMA, "readers": lines })
+        );
+    } else {
+        for r in &list {
+            let state = match (r.has_card, lang) {
+                (true, Lang::Ja) => "カードあり",
+                (true, Lang::En) => "card present",
+                (false, Lang::Ja) => "カードなし",
+                (false, Lang::En) => "no card",
+            };
+            let _ = writeln!(out, "{}\t{state}", r.name);
+        }
+    }
+    if list.is_empty() {
+        let _ = writeln!(err, "{}", ReadError::NoReader.message(lang));
+        return exit::NO_READER;
+    }
+    exit::OK
+}
+
+#[derive(Serialize)]
+struct PinLine {
+    tries_left: Option<u8>,
+    max: u8,
+    state: crate::card::PinState,
+}
+
+fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = choose_lang(args.common.lang);
+    let json = args.common.json;
+    let mut transport: Box<dyn Transport> = match &args.demo {
+        Some(name) => match demo_transport(name, today_jst(), err) {
+            Ok(t) => Box::new(t),
+            Err(code) => return code,
+        },
+        None => match open_reader(args.common.reader.as_deref()) {
+            Ok(t) => t,
+            Err(e) => return fail(&e, json, lang, out, err),
+        },
+    };
+    let reader = transport.reader_name().to_owned();
+    let extended = transport.supports_extended_length();
+    let result: Result<(Vec<PinStatus>, u32), ReadError> = (|| {
+        let mut tx = transport.transaction()?;
+        let mut session = CardSession::new(tx.as_mut(), extended);
+        let pins = session.pins()?;
+        Ok((pins, session.apdu_count()))
+    })();
+    let (pins, apdus) = match result {
+        Ok(v) => v,
+        Err(e) => return fail(&e, json, lang, out, err),
+    };
+    if json {
+        let map: std::collections::BTreeMap<&str, PinLine> = pins
+            .iter()
+            .map(|p| {
+                (
+                    p.key,
+                    PinLine {
+                        tries_left: p.tries_left,
+                        max: p.max,
+                        state: p.state,
+                    },
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "schema": report::SCHEMA, "reader": reader, "apdus": apdus, "pins": map })
+        );
+    } else {
+        if args.demo.is_some() {
+            let _ = writeln!(out, "{}", demo_banner(lang));
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Ja => "暗証番号の残り回数 (回数は減らしていません)",
+                Lang::En => "PIN tries left (none was spent)",
+            }
+        );
+        for p in &pins {
+            let line = report::PinReport {
+                tries_left: p.tries_left,
+                max: p.max,
+                state: p.state,
+            };
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                text::pin_name(p.key, lang),
+                text::pin(&line, lang)
+            );
+        }
+    }
+    exit::OK
+}
+
+fn demo_banner(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "【デモ】これは内蔵の模擬カードの結果です。あなたのカードではありません。",
+        Lang::En => "[DEMO] This is the built-in simulated card, not your card.",
+    }
+}
+
+fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = choose_lang(args.common.lang);
+    let json = args.common.json;
+    let today = args.today.unwrap_or_else(today_jst);
+    let options = ReadOptions {
+        today,
+        card_expiry_typed: args.card_expiry,
+    };
+    let mut transport: Box<dyn Transport> = match &args.demo {
+        Some(name) => match demo_transport(name, today, err) {
+            Ok(t) => Box::new(t),
+            Err(code) => return code,
+        },
+        None => match open_reader(args.common.reader.as_deref()) {
+            Ok(t) => t,
+            Err(e) => return fail(&e, json, lang, out, err),
+        },
+    };
+    let report = match report::read_card(transport.as_mut(), &options) {
+        Ok(r) => r,
+        Err(e) => return fail(&e, json, lang, out, err),
+    };
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => {
+                let _ = writeln!(out, "{s}");
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                return exit::OTHER;
+            }
+        }
+    } else {
+        if args.demo.is_some() {
+            let _ = writeln!(out, "{}\n", demo_banner(lang));
+        }
+        let _ = write!(out, "{}", text::render(&report, lang));
+    }
+    if let Some(path) = &args.ics
+        && let Err(e) = std::fs::write(path, crate::ics::calendar(&report, lang))
+    {
+        let what = match lang {
+            Lang::Ja => format!("カレンダーファイル {} を書けませんでした", path.display()),
+            Lang::En => format!("could not write the calendar file {}", path.display()),
+        };
+        let _ = writeln!(err, "{what}: {e}");
+        return exit::OTHER;
+    }
+    exit::OK
+}
+
+fn watch(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let _ = (args, out);
+    usage("watch: not available in this build", err)
+}
+
+fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let addr = args.vpcd.as_deref().unwrap_or(crate::vpcd::DEFAULT_ADDR);
+    let today = args.today.unwrap_or_else(today_jst);
+    let scenario = match scenario(&args.scenario, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut remove_after = args.remove_after;
+    loop {
+        let card = scenario.builder(today).map(|b| {
+            let b = b.latency(Duration::from_millis(args.latency_ms));
+            match remove_after {
+                Some(n) => b.remove_after(n),
+                None => b,
+            }
+            .build()
+        });
+        let mut card = match card {
+            Ok(card) => card,
+            Err(e) => {
+                let _ = writeln!(err, "simulated card: {e}");
+                return exit::OTHER;
+            }
+        };
+        let mut stream = match crate::vpcd::connect(addr, Duration::from_secs(10)) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "{e}\nvpcd は pcscd の中で動きます: pcscd と vsmartcard-vpcd を入れて pcscd を起動してください。 / vpcd runs inside pcscd: install pcscd and vsmartcard-vpcd and start pcscd."
+                );
+                return exit::SERVICE_UNAVAILABLE;
+            }
+        };
+        let _ = writeln!(
+            out,
+            "simulated card {scenario} on vpcd {addr} (today {today})"
+        );
+        let _ = out.flush();
+        match crate::vpcd::serve(&mut stream, &mut card) {
+            Ok(crate::vpcd::ServeEnd::VpcdClosed) => {
+                let _ = writeln!(out, "vpcd closed the connection; done");
+                return exit::OK;
+            }
+            Ok(crate::vpcd::ServeEnd::CardRemoved) => {
+                // The card leaves the reader once (the connection closes, so pcscd sees it
+                // go), then a fresh card of the same scenario is placed again.
+                drop(stream);
+                remove_after = None;
+                let _ = writeln!(out, "card removed; placing it again");
+                let _ = out.flush();
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                return exit::CARD_IO;
+            }
+        }
+    }
 }

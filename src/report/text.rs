@@ -235,6 +235,18 @@ pub fn pin_name(key: &str, lang: Lang) -> String {
         ("auth", Lang::En) => "user-authentication PIN (4 digits)",
         ("sign", Lang::Ja) => "署名用パスワード (6〜16桁)",
         ("sign", Lang::En) => "signing password (6–16 characters)",
+        ("kenmen_hojo", Lang::Ja) => "券面事項入力補助用暗証番号 (4桁)",
+        ("kenmen_hojo", Lang::En) => "card-face data input PIN (4 digits)",
+        ("kenmen_hojo_a", Lang::Ja) => "券面事項入力補助 照合番号A",
+        ("kenmen_hojo_a", Lang::En) => "card-face data input, check number A",
+        ("kenmen_hojo_b", Lang::Ja) => "券面事項入力補助 照合番号B",
+        ("kenmen_hojo_b", Lang::En) => "card-face data input, check number B",
+        ("kenmen_kakunin_a", Lang::Ja) => "券面事項確認 照合番号A",
+        ("kenmen_kakunin_a", Lang::En) => "card-face check, check number A",
+        ("kenmen_kakunin_b", Lang::Ja) => "券面事項確認 照合番号B",
+        ("kenmen_kakunin_b", Lang::En) => "card-face check, check number B",
+        ("juki", Lang::Ja) => "住民基本台帳用暗証番号 (4桁)",
+        ("juki", Lang::En) => "resident registry PIN (4 digits)",
         _ => "",
     };
     if known.is_empty() {
@@ -510,5 +522,41 @@ fn cert_expiry(slot: &CertSlot) -> Option<NaiveDate> {
     match slot {
         CertSlot::Read(c) => Some(c.expiry),
         CertSlot::NotRead(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pin_file_has_a_name_in_both_languages() {
+        for file in crate::card::PIN_FILES {
+            for lang in [Lang::Ja, Lang::En] {
+                let name = pin_name(file.key, lang);
+                assert_ne!(name, file.key, "{} has no {lang:?} name", file.key);
+            }
+        }
+    }
+
+    #[test]
+    fn every_read_error_has_two_different_sentences() {
+        use crate::report::ReadError;
+        for e in [
+            ReadError::ServiceUnavailable,
+            ReadError::NoReader,
+            ReadError::ReaderNotFound("x".to_owned()),
+            ReadError::NoCard,
+            ReadError::NotMyNumberCard,
+            ReadError::CardRemoved,
+            ReadError::SharingViolation,
+            ReadError::Certificate("bad".to_owned()),
+            ReadError::Io("io".to_owned()),
+        ] {
+            let (ja, en) = (e.message(Lang::Ja), e.message(Lang::En));
+            assert!(ja.chars().any(|c| c > '\u{3000}'), "{ja}");
+            assert!(en.is_ascii(), "{en}");
+            assert_ne!(ja, en);
+        }
     }
 }
