@@ -423,7 +423,8 @@ impl<'a> Channel<'a> {
     }
 
     fn send_once(&mut self, command: &Command, redact: bool) -> Result<Response, ApduError> {
-        let bytes = command.to_bytes()?;
+        // The encoded bytes hold a sensitive command's data too: wiped when sent.
+        let bytes = zeroize::Zeroizing::new(command.to_bytes()?);
         log::debug!("> {}", command.trace());
         self.count = self.count.saturating_add(1);
         let raw = self.tx.transmit(&bytes);

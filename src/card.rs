@@ -7,6 +7,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::apdu::{ApduError, Channel, Command, MAX_EXTENDED_LE, Response, StatusWord};
+use crate::secret::SigningPassword;
 use crate::transport::{Transaction, TransportError};
 
 /// What the JPKI token info (EF 0006) says this card is.
@@ -193,6 +194,20 @@ pub enum SignPresence {
     Absent,
     /// The card did not answer in a way we understand.
     Unknown,
+}
+
+/// The card's answer to the signing password (one VERIFY with data, never retried).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VerifyOutcome {
+    /// `9000`: verified; EF 0001 is readable until the card is powered off.
+    Verified,
+    /// `63Cx`: wrong, x tries left (0: now blocked).
+    Wrong {
+        /// Tries left after this one.
+        tries_left: u8,
+    },
+    /// `6983`/`6984`: the password is blocked; it was not checked.
+    Blocked,
 }
 
 /// What the default no-PIN reading found.
@@ -698,6 +713,43 @@ impl<'a> CardSession<'a> {
         Ok(response
             .filter(|r| matches!(r.sw, StatusWord::Ok | StatusWord::EndOfFile))
             .and_then(|r| expiry_from_common_record(&r.data)))
+    }
+
+    /// Sends the signing password once: SELECT JPKI (unless current), SELECT EF 001B, VERIFY
+    /// with the password (sensitive: never traced, wiped after sending). Never retried, not even
+    /// after the `6F00` some cards give their first command. The caller decides beforehand
+    /// whether it may be sent (tries left, confirmation).
+    pub fn verify_signing_password(
+        &mut self,
+        password: &SigningPassword,
+    ) -> Result<VerifyOutcome, CardError> {
+        self.select_jpki()?;
+        let sw = self.send(&Command::select_ef(EF_SIGN_PIN))?.sw;
+        if !sw.is_ok() {
+            return Err(CardError::Status {
+                what: "SELECT EF 001B",
+                sw,
+            });
+        }
+        let verify = Command::verify(password.as_bytes());
+        let response = self.channel.transmit(&verify)?;
+        drop(verify);
+        match response.sw {
+            StatusWord::Ok => Ok(VerifyOutcome::Verified),
+            StatusWord::TriesLeft(n) => Ok(VerifyOutcome::Wrong { tries_left: n }),
+            StatusWord::AuthBlocked | StatusWord::ReferenceDataBlocked => {
+                Ok(VerifyOutcome::Blocked)
+            }
+            sw => Err(CardError::Status { what: "VERIFY", sw }),
+        }
+    }
+
+    /// Reads the signing certificate (EF 0001) exactly as EF 000A is read: by short EF
+    /// identifier, extended length when possible. Needs the signing password verified in this
+    /// card session; otherwise [`CardError::SecurityNotSatisfied`].
+    pub fn read_signing_cert(&mut self) -> Result<Vec<u8>, CardError> {
+        self.select_jpki()?;
+        self.read_der_file(EF_SIGN_CERT)
     }
 
     /// The default no-PIN reading, fewest APDUs (`docs/apdus.md`): card expiry (GET DATA, else
@@ -1249,6 +1301,74 @@ mod tests {
         // More tries than documented: the card's number wins.
         let p = pin_case(sw(0x63C9));
         assert_eq!((p.state, p.tries_left, p.max), (PinState::Ok, Some(9), 9));
+    }
+
+    fn verify_case(answer: Vec<u8>) -> (Result<VerifyOutcome, CardError>, Vec<Vec<u8>>) {
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 A4 02 0C 02 00 1B"), ok(&[])),
+            (h("00 20 00 80 06 41 42 43 31 32 33"), answer),
+        ]);
+        let password = SigningPassword::parse("abc123").unwrap();
+        let outcome = CardSession::new(&mut s, true).verify_signing_password(&password);
+        (outcome, s.sent)
+    }
+
+    #[test]
+    fn signing_password_outcomes_and_one_verify_only() {
+        assert_eq!(verify_case(sw(0x9000)).0, Ok(VerifyOutcome::Verified));
+        assert_eq!(
+            verify_case(sw(0x63C4)).0,
+            Ok(VerifyOutcome::Wrong { tries_left: 4 })
+        );
+        assert_eq!(
+            verify_case(sw(0x63C0)).0,
+            Ok(VerifyOutcome::Wrong { tries_left: 0 })
+        );
+        assert_eq!(verify_case(sw(0x6983)).0, Ok(VerifyOutcome::Blocked));
+        assert_eq!(verify_case(sw(0x6984)).0, Ok(VerifyOutcome::Blocked));
+        // Not even the first-command 6F00 makes it send the password twice.
+        for odd in [0x6F00, 0x6A82, 0x6700] {
+            let (outcome, sent) = verify_case(sw(odd));
+            assert!(matches!(
+                outcome,
+                Err(CardError::Status { what: "VERIFY", .. })
+            ));
+            assert_eq!(sent.iter().filter(|c| c.get(1) == Some(&0x20)).count(), 1);
+        }
+        // A missing PIN file: the password is not sent.
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 A4 02 0C 02 00 1B"), sw(0x6A82)),
+        ]);
+        let password = SigningPassword::parse("ABC123").unwrap();
+        let r = CardSession::new(&mut s, true).verify_signing_password(&password);
+        assert!(matches!(
+            r,
+            Err(CardError::Status {
+                what: "SELECT EF 001B",
+                ..
+            })
+        ));
+        assert_eq!(s.sent.len(), 2);
+    }
+
+    #[test]
+    fn signing_certificate_by_short_identifier() {
+        let f = file(1500);
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 B0 81 00 00 00 00"), ok(&f[..1500])),
+        ]);
+        let mut c = CardSession::new(&mut s, true);
+        assert_eq!(c.read_signing_cert().unwrap(), der(1500));
+        assert_eq!(c.apdu_count(), 2);
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 B0 81 00 00 00 00"), sw(0x6982)),
+        ]);
+        let mut c = CardSession::new(&mut s, true);
+        assert_eq!(c.read_signing_cert(), Err(CardError::SecurityNotSatisfied));
     }
 
     #[test]

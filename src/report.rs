@@ -450,6 +450,7 @@ pub fn cert_report(
         subject: cert.subject().to_owned(),
         serial: cert.serial().to_owned(),
         genuine,
+        personal: None,
     }
 }
 
