@@ -2,7 +2,7 @@
 //! JSON, exit codes) is in the README and product.md; everything it calls lives below.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -176,8 +176,38 @@ fn lang_from_locale(locale: Option<&str>) -> Lang {
     }
 }
 
+/// What the CLI reads from the person besides its arguments, and the card it may be handed.
+/// [`run`] fills it from the process (standard input, a no-echo terminal prompt, the readers);
+/// tests give their own.
+pub struct Io<'a> {
+    /// Standard input (`read --sign --password-stdin` reads one line of it).
+    pub stdin: &'a mut dyn BufRead,
+    /// Asks for a secret without echo, showing the prompt (rpassword on the terminal).
+    pub ask_hidden: &'a mut dyn FnMut(&str) -> std::io::Result<String>,
+    /// A card to read instead of a reader or `--demo` (e.g. a shared simulated card whose
+    /// command log a test inspects afterwards).
+    pub transport: Option<&'a mut dyn crate::transport::Transport>,
+}
+
 /// Runs the CLI with these arguments (the first is the program name) and returns the exit code.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
+    let mut ask = |prompt: &str| rpassword::prompt_password(prompt);
+    let mut io = Io {
+        stdin: &mut stdin,
+        ask_hidden: &mut ask,
+        transport: None,
+    };
+    run_with(args, out, err, &mut io)
+}
+
+/// [`run`] with the person's input (and optionally the card) given by the caller.
+pub fn run_with<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -199,7 +229,7 @@ where
             return code;
         }
     };
-    commands::dispatch(cli, out, err)
+    commands::dispatch(cli, out, err, io)
 }
 
 mod commands;

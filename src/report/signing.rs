@@ -9,11 +9,15 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use zeroize::Zeroize;
 
-use super::{CardReport, CertReport, CertSlot, Lang, PinReport, ReadError, exit, text};
-use crate::card::PinState;
-use crate::cert::{PersonalData, Sex};
+use super::{
+    CardReport, CertReport, CertSlot, Lang, NotRead, PinReport, ReadError, ReadOptions, exit, text,
+};
+use crate::apdu::StatusWord;
+use crate::card::{CardError, CardSession, PinState, VerifyOutcome};
+use crate::cert::{Genuineness, PersonalData, Sex, TrustStore};
 use crate::rules;
-use crate::secret::SecretError;
+use crate::secret::{SecretError, SigningPassword};
+use crate::transport::Transport;
 
 /// What to do with a password, decided from the signing PIN's counter before anything is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +83,167 @@ pub fn decide(
             last_try: true,
         },
     }
+}
+
+/// What the person asked of a reading with the signing certificate.
+#[derive(Debug, Clone, Copy)]
+pub struct SignRequest<'a> {
+    /// The password, checked for format already.
+    pub password: &'a SigningPassword,
+    /// The person confirmed sending it when only one try is left (`--last-try`, the GUI's
+    /// confirmation).
+    pub confirm_last_try: bool,
+    /// Fill [`CertReport::personal`] (`--show-personal`, the GUI's reveal).
+    pub show_personal: bool,
+}
+
+/// Reads the card as [`super::read_card`] does, then, in the same transaction, decides from the
+/// signing PIN's counter whether the password may be sent ([`decide`]), sends it once, reads
+/// and checks the signing certificate, and fills [`CardReport::sign`]. Afterwards the card is
+/// powered off and on (an unpowering reconnect), so the verified state does not stay open for
+/// other programs. A wrong password is reported with the tries left and never retried.
+///
+/// This is the call for every front end (the CLI's `read --sign`, the GUI's password dialog on
+/// its worker thread).
+pub fn read_card_with_signing(
+    transport: &mut dyn Transport,
+    options: &ReadOptions,
+    request: &SignRequest<'_>,
+) -> Result<CardReport, SignError> {
+    read_card_with_signing_and_trust(transport, options, request, TrustStore::global())
+}
+
+/// [`read_card_with_signing`] with a chosen trust store (tests add the simulated root).
+pub fn read_card_with_signing_and_trust(
+    transport: &mut dyn Transport,
+    options: &ReadOptions,
+    request: &SignRequest<'_>,
+    trust: &TrustStore,
+) -> Result<CardReport, SignError> {
+    let reader = transport.reader_name().to_owned();
+    let extended = transport.supports_extended_length();
+    let mut state_opened = false;
+    let (result, fell_back) = match transport.transaction() {
+        Ok(mut tx) => {
+            let mut session = CardSession::new(tx.as_mut(), extended);
+            let result = sign_session(
+                &mut session,
+                reader,
+                options,
+                request,
+                trust,
+                &mut state_opened,
+            );
+            (result, session.extended_fell_back())
+        }
+        Err(e) => (Err(SignError::Read(e.into())), false),
+    };
+    if fell_back {
+        transport.disable_extended_length();
+    }
+    if !state_opened {
+        return result;
+    }
+    // The transaction has ended: power the card off and on so the verified password does not
+    // stay usable by whatever program talks to the card next.
+    match transport.reconnect(true) {
+        Ok(()) => result,
+        // A card that left the reader lost power anyway.
+        Err(crate::transport::TransportError::CardRemoved) => result,
+        Err(e) => {
+            log::warn!("could not power-cycle the card after the signing password: {e}");
+            result.map(|mut report| {
+                report.warnings.push("sign_state_not_cleared".to_owned());
+                report
+            })
+        }
+    }
+}
+
+fn sign_session(
+    session: &mut CardSession<'_>,
+    reader: String,
+    options: &ReadOptions,
+    request: &SignRequest<'_>,
+    trust: &TrustStore,
+    state_opened: &mut bool,
+) -> Result<CardReport, SignError> {
+    let mut report = super::read_session(session, reader, options, trust)?;
+    let present = match &report.sign {
+        CertSlot::NotRead(n) => n.present,
+        CertSlot::Read(_) => Some(true),
+    };
+    let pin = report.pins.get("sign").copied();
+    match decide(pin.as_ref(), present, request.confirm_last_try) {
+        Decision::Refuse(r) => return Err(SignError::Refused(r)),
+        Decision::AlreadyVerified => *state_opened = true,
+        Decision::Verify { .. } => {
+            // From here a try may be spent: whatever happens, the card is power-cycled after.
+            *state_opened = true;
+            match session
+                .verify_signing_password(request.password)
+                .map_err(ReadError::from)?
+            {
+                VerifyOutcome::Verified => {}
+                VerifyOutcome::Wrong { tries_left } => {
+                    return Err(SignError::WrongPassword { tries_left });
+                }
+                VerifyOutcome::Blocked => return Err(SignError::Blocked),
+            }
+            // A correct password resets the counter to its maximum (ISO/IEC 7816-4 retry
+            // counters); asking the card again now would only answer "verified".
+            if let Some(p) = report.pins.get_mut("sign") {
+                p.tries_left = Some(p.max);
+                p.state = PinState::Ok;
+            }
+        }
+    }
+
+    let der = match session.read_signing_cert() {
+        Ok(der) => der,
+        Err(CardError::SecurityNotSatisfied) => return Err(SignError::NotReadable),
+        Err(CardError::Status {
+            sw: StatusWord::NotFound,
+            ..
+        }) => {
+            report.sign = CertSlot::NotRead(NotRead {
+                present: Some(false),
+                read: false,
+                reason: "absent".to_owned(),
+            });
+            report.apdus = session.apdu_count();
+            return Ok(report);
+        }
+        Err(e) => return Err(SignError::Read(e.into())),
+    };
+    let cert = crate::cert::parse(&der).map_err(ReadError::from)?;
+    let genuine = match trust.check_cached(&cert) {
+        Some(g) => g,
+        None => match session.read_der_file(crate::card::EF_SIGN_CA) {
+            Ok(ca) => trust.check(&cert, &ca),
+            Err(e) if e.is_removal() => return Err(SignError::Read(e.into())),
+            Err(_) => Genuineness::NotChecked,
+        },
+    };
+    let warning = match genuine {
+        Genuineness::Failed => Some("not_genuine"),
+        Genuineness::UnknownRoot => Some("unknown_root"),
+        Genuineness::Verified | Genuineness::NotChecked => None,
+    };
+    for w in warning.into_iter().chain(Some("revocation_not_checked")) {
+        if !report.warnings.iter().any(|x| x == w) {
+            report.warnings.push(w.to_owned());
+        }
+    }
+    let mut sign = super::cert_report(&cert, genuine, options.today, false);
+    if request.show_personal {
+        sign.personal = cert
+            .personal_data()
+            .map(|data| PersonalReport::from_data(&data));
+    }
+    report.sign = CertSlot::Read(Box::new(sign));
+    report.apdus = session.apdu_count();
+    Ok(report)
 }
 
 /// Why reading the signing certificate gave no report. None of these holds the password.
@@ -451,6 +616,39 @@ pub fn comparison_sentence(c: &Comparison, lang: Lang) -> String {
         (Comparison::RevocationNotChecked, Lang::Ja) => "署名用電子証明書は、氏名・住所・生年月日・性別の変更で失効します。失効しているかどうかはオフラインでは確認できないため、ここで言えるのは「期限切れではない」ことだけです。".to_owned(),
         (Comparison::RevocationNotChecked, Lang::En) => "A change of name, address, date of birth or sex revokes the signing certificate. Revocation cannot be checked offline, so this tool can only say it has not expired.".to_owned(),
     }
+}
+
+/// The signing certificate's extra text: the comparison with the other dates, and the personal
+/// data when it was asked for. Empty when the signing certificate was not read.
+pub fn render_sign_extra(report: &CardReport, lang: Lang) -> String {
+    let CertSlot::Read(sign) = &report.sign else {
+        return String::new();
+    };
+    let ja = lang == Lang::Ja;
+    let mut s = String::new();
+    s.push_str(if ja {
+        "■ 署名用電子証明書と、ほかの期限\n"
+    } else {
+        "■ The signing certificate beside the other dates\n"
+    });
+    for c in compare(report) {
+        s.push_str("    - ");
+        s.push_str(&comparison_sentence(&c, lang));
+        s.push('\n');
+    }
+    if let Some(p) = &sign.personal {
+        s.push_str(if ja {
+            "■ 署名用電子証明書の本人情報 (求められたときだけ表示。記録・保存はしません)\n"
+        } else {
+            "■ Holder's details in the signing certificate (shown only on request; never logged or stored)\n"
+        });
+        for line in personal_lines(p, lang) {
+            s.push_str("    ");
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
+    s
 }
 
 #[cfg(test)]

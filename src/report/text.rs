@@ -271,6 +271,8 @@ pub fn warning(code: &str, lang: Lang) -> String {
         ("pin_locked", Lang::En) => "A PIN is locked: have it reset at your municipal office.".to_owned(),
         ("no_auth_certificate", Lang::Ja) => "利用者証明用電子証明書がありません。".to_owned(),
         ("no_auth_certificate", Lang::En) => "There is no user-authentication certificate on this card.".to_owned(),
+        ("sign_state_not_cleared", Lang::Ja) => "読み取り後にカードの電源を入れ直せませんでした。署名用パスワードの入力状態を消すため、カードをリーダーから外してください。".to_owned(),
+        ("sign_state_not_cleared", Lang::En) => "The card could not be powered off after reading: remove it from the reader so the signing password's verified state is cleared.".to_owned(),
         ("revocation_not_checked", Lang::Ja) => "失効しているかどうかはオフラインでは確認できません。ここで言えるのは「期限切れではない」ことだけです。".to_owned(),
         ("revocation_not_checked", Lang::En) => "Revocation cannot be checked offline: this tool can only say a certificate has not expired.".to_owned(),
         (other, _) => other.to_owned(),
@@ -339,6 +341,8 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
             }
         }
     }
+
+    s.push_str(&super::signing::render_sign_extra(report, lang));
 
     let _ = writeln!(
         s,
