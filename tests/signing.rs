@@ -497,9 +497,11 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
     let comparisons = compare(&report);
     assert_eq!(comparisons.first(), Some(&Comparison::SameExpiry));
     assert_eq!(comparisons.last(), Some(&Comparison::RevocationNotChecked));
-    // The whole reading, VERIFY included, in one session: its count is in the report.
+    // The whole reading, VERIFY included, in one session: its count is in the report. The
+    // default reading's 9, then SELECT EF 001B, VERIFY, EF 0001 and its CA EF 0002.
     let log_len = c.lock().unwrap().log().len() as u32;
     assert_eq!(report.apdus, log_len);
+    assert_eq!(report.apdus, 13);
     assert_state_cleared(&c);
 
     // The same call refuses a locked card without sending anything.

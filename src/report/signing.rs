@@ -393,6 +393,13 @@ pub fn refusal(r: Refusal, lang: Lang) -> String {
 
 /// The line shown before asking for the password: tries left, and what a lock means.
 pub fn tries_before_asking(pin: Option<&PinReport>, lang: Lang) -> String {
+    let locked = pin.is_some_and(|p| p.state == PinState::Locked || p.tries_left == Some(0));
+    if locked {
+        return match lang {
+            Lang::Ja => "署名用パスワード: ロック中".to_owned(),
+            Lang::En => "Signing password: LOCKED".to_owned(),
+        };
+    }
     match (pin.and_then(|p| p.tries_left), lang) {
         (Some(t), Lang::Ja) => format!(
             "署名用パスワードの残り回数: {t}回 (5回続けて間違えるとロックされ、市区町村の窓口でしか解除できません)"
@@ -792,6 +799,9 @@ mod tests {
                 .contains("3 tries left")
         );
         assert!(tries_before_asking(None, Lang::Ja).contains("不明"));
+        assert!(
+            tries_before_asking(Some(&pin(PinState::Locked, Some(0))), Lang::En).contains("LOCKED")
+        );
     }
 
     fn cert(from: (i32, u32, u32), expiry: (i32, u32, u32)) -> CertReport {
