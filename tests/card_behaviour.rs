@@ -624,3 +624,27 @@ fn pins_of_a_full_card_cost_twenty_apdus() {
     assert_eq!(count, 20);
     assert_eq!(apdus(&card), 20);
 }
+
+#[test]
+fn wrong_le_on_the_common_record_still_gives_the_card_expiry() {
+    // GET DATA off; APDU 2 SELECTs 共通カード, APDU 3 is READ RECORD 1 (Le 00), which this
+    // card answers 6C1E (the record is 30 bytes). The record holds no secret: sending it again
+    // with Le 1E is what ISO 7816-4 asks, and the expiry must come out.
+    let expiry = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
+    let (card, mut t) = shared(
+        builder(Scenario::Valid)
+            .get_data_route(false)
+            .garbage_at(3, vec![0x6C, 0x1E])
+            .build(),
+    );
+    let e = with_session(&mut t, true, |s| s.card_expiry().unwrap());
+    let log = log(&card);
+    assert_eq!(log[2].command, vec![0x00, 0xB2, 0x01, 0x0C, 0x00]);
+    assert_eq!(log[2].sw, 0x6C1E);
+    assert_eq!(
+        e.map(|e| (e.date, e.route)),
+        Some((expiry, ExpiryRoute::CommonApplication))
+    );
+    assert_eq!(log[3].command, vec![0x00, 0xB2, 0x01, 0x0C, 0x1E]);
+    assert_eq!(log.len(), 4);
+}
