@@ -648,3 +648,20 @@ fn wrong_le_on_the_common_record_still_gives_the_card_expiry() {
     assert_eq!(log[3].command, vec![0x00, 0xB2, 0x01, 0x0C, 0x1E]);
     assert_eq!(log.len(), 4);
 }
+
+#[test]
+fn get_data_wrong_length_answers_are_asked_again() {
+    let expiry = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
+    // 6C08: the channel re-sends with Le 08. 6700: the card layer asks for the 8 digits.
+    for sw in [[0x6C, 0x08], [0x67, 0x00]] {
+        let (card, mut t) = shared(builder(Scenario::Valid).garbage_at(1, sw.to_vec()).build());
+        let (e, count) = with_session(&mut t, true, |s| (s.card_expiry().unwrap(), s.apdu_count()));
+        assert_eq!(
+            e.map(|e| (e.date, e.route)),
+            Some((expiry, ExpiryRoute::GetData)),
+            "{sw:02X?}"
+        );
+        assert_eq!(count, 2);
+        assert_eq!(log(&card)[1].command, vec![0x00, 0xCA, 0x00, 0xF2, 0x08]);
+    }
+}

@@ -96,7 +96,9 @@ fn keys(v: &Value) -> BTreeSet<&str> {
 }
 
 fn assert_date(v: &Value, what: &str) -> NaiveDate {
-    let s = v.as_str().unwrap_or_else(|| panic!("{what} is not a string: {v}"));
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("{what} is not a string: {v}"));
     assert_eq!(s.len(), 10, "{what}: {s}");
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{what}: {s}: {e}"))
 }
@@ -152,7 +154,10 @@ fn read_demo_json_matches_the_contract_for_every_scenario() {
 
         // card
         let card = &v["card"];
-        assert_eq!(keys(card), BTreeSet::from(["kind", "expiry", "expiry_source"]));
+        assert_eq!(
+            keys(card),
+            BTreeSet::from(["kind", "expiry", "expiry_source"])
+        );
         let kind = match scenario {
             Scenario::Juki => "juki_card",
             Scenario::Smartphone => "smartphone",
@@ -193,7 +198,10 @@ fn read_demo_json_matches_the_contract_for_every_scenario() {
         assert_eq!(auth["read"], true);
         let expiry = dates.cert_expiry;
         let nb = assert_jst(&auth["not_before"], "not_before");
-        assert_eq!(nb.to_rfc3339(), format!("{}T00:00:00+09:00", ymd(dates.issued)));
+        assert_eq!(
+            nb.to_rfc3339(),
+            format!("{}T00:00:00+09:00", ymd(dates.issued))
+        );
         let na = assert_jst(&auth["not_after"], "not_after");
         assert_eq!(na.to_rfc3339(), format!("{}T23:59:59+09:00", ymd(expiry)));
         assert_eq!(assert_date(&auth["expiry"], "expiry"), expiry, "{name}");
@@ -204,7 +212,11 @@ fn read_demo_json_matches_the_contract_for_every_scenario() {
             (expiry - today).num_days(),
             "{name}"
         );
-        assert_eq!(auth["status"], status(dates.issued, expiry, today), "{name}");
+        assert_eq!(
+            auth["status"],
+            status(dates.issued, expiry, today),
+            "{name}"
+        );
         assert_eq!(
             assert_date(&auth["renewal_from"], "renewal_from"),
             renewal_from(expiry),
@@ -216,7 +228,10 @@ fn read_demo_json_matches_the_contract_for_every_scenario() {
             "{name}"
         );
         let issuer = auth["issuer"].as_str().unwrap();
-        assert!(issuer.contains("OU=JPKI for user authentication"), "{issuer}");
+        assert!(
+            issuer.contains("OU=JPKI for user authentication"),
+            "{issuer}"
+        );
         assert!(issuer.contains("C=JP"), "{issuer}");
         let serial = auth["serial"].as_str().unwrap();
         assert!(!serial.is_empty() && serial.chars().all(|c| c.is_ascii_hexdigit()));
@@ -225,7 +240,11 @@ fn read_demo_json_matches_the_contract_for_every_scenario() {
 
         // sign: not read without the password.
         let sign = &v["sign"];
-        assert_eq!(keys(sign), BTreeSet::from(["present", "read", "reason"]), "{name}");
+        assert_eq!(
+            keys(sign),
+            BTreeSet::from(["present", "read", "reason"]),
+            "{name}"
+        );
         assert_eq!(sign["read"], false);
         if scenario == Scenario::NoSign {
             assert_eq!(sign["present"], false);
@@ -259,7 +278,11 @@ fn read_demo_json_matches_the_contract_for_every_scenario() {
         assert!(set.contains("revocation_not_checked"), "{name}");
         assert!(!set.contains("not_genuine"), "{name}");
         assert_eq!(set.contains("card_expiry_unknown"), !tells_expiry, "{name}");
-        assert_eq!(set.contains("pin_locked"), scenario == Scenario::Locked, "{name}");
+        assert_eq!(
+            set.contains("pin_locked"),
+            scenario == Scenario::Locked,
+            "{name}"
+        );
         assert!(!set.contains("card_expiry_mismatch"));
     }
 }
@@ -279,7 +302,10 @@ fn scenarios_show_what_their_names_say() {
     let (code, out, _) = cli(&["read", "--demo", "--json", "--today", TODAY]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["auth"]["expiry"], read_json("valid", &[]).1["auth"]["expiry"]);
+    assert_eq!(
+        v["auth"]["expiry"],
+        read_json("valid", &[]).1["auth"]["expiry"]
+    );
 }
 
 #[test]
@@ -293,7 +319,9 @@ fn not_a_my_number_card_is_an_error_object_and_exit_5() {
     assert!(v.get("auth").is_none());
     assert!(!err.is_empty());
     // As text, in Japanese: the sentence on stderr, still exit 5.
-    let (code, out, err) = cli(&["read", "--demo", "not-mnc", "--today", TODAY, "--lang", "ja"]);
+    let (code, out, err) = cli(&[
+        "read", "--demo", "not-mnc", "--today", TODAY, "--lang", "ja",
+    ]);
     assert_eq!(code, 5);
     assert!(err.contains("マイナンバーカードではありません"), "{err}");
     assert!(!out.contains('{'));
@@ -312,17 +340,32 @@ fn card_expiry_option() {
     assert_eq!(v["card"]["expiry"], "2030-06-30");
     assert_eq!(v["card"]["expiry_source"], "user");
     let w = v["warnings"].as_array().unwrap();
-    assert!(!w.iter().any(|w| w == "card_expiry_unknown" || w == "card_expiry_mismatch"));
+    assert!(
+        !w.iter()
+            .any(|w| w == "card_expiry_unknown" || w == "card_expiry_mismatch")
+    );
     // The card tells, and the typed date differs: the card's date, and a warning.
     let on_card = ymd(Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap());
     let (code, v) = read_json("valid", &["--card-expiry", "2030-01-01"]);
     assert_eq!(code, 0);
     assert_eq!(v["card"]["expiry"], on_card.as_str());
     assert_eq!(v["card"]["expiry_source"], "card");
-    assert!(v["warnings"].as_array().unwrap().iter().any(|w| w == "card_expiry_mismatch"));
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "card_expiry_mismatch")
+    );
     // The same date: no warning.
     let (_, v) = read_json("valid", &["--card-expiry", &on_card]);
-    assert!(!v["warnings"].as_array().unwrap().iter().any(|w| w == "card_expiry_mismatch"));
+    assert!(
+        !v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "card_expiry_mismatch")
+    );
     // Not a date: usage error.
     let (code, _, err) = cli(&["read", "--demo", "--card-expiry", "2030-02-30"]);
     assert_eq!(code, 2);
@@ -382,7 +425,11 @@ fn ics_file_parses_back_with_the_expected_days() {
             "{scenario}"
         );
         for (uid, start, end) in &got {
-            assert_eq!(*end, *start + Days::new(1), "{uid}: all-day, DTEND exclusive");
+            assert_eq!(
+                *end,
+                *start + Days::new(1),
+                "{uid}: all-day, DTEND exclusive"
+            );
             assert!(uid.contains("auth"), "{uid}");
         }
         let uids: BTreeSet<&str> = got.iter().map(|(u, ..)| u.as_str()).collect();
