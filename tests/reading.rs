@@ -619,3 +619,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn lying_length_in_the_certificate_file_is_a_typed_failure() {
+    let real = scenario_auth_cert(Scenario::Valid);
+    for header in [
+        vec![0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF],
+        vec![0x30, 0x83, 0x10, 0x00, 0x00],
+        vec![0x30, 0x82, 0x1F, 0x00], // 7,940 bytes claimed, the EF holds 2,048
+    ] {
+        let mut lying = header.clone();
+        lying.extend_from_slice(&real);
+        for short_transport in [false, true] {
+            let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(lying.clone()).build());
+            if short_transport {
+                t.disable_extended_length();
+            }
+            let e = within(10, "lying length", move || {
+                read(&mut t, &TrustStore::jlis())
+            })
+            .unwrap_err();
+            assert!(matches!(e, ReadError::Io(_)), "{header:02X?}: {e:?}");
+            assert_eq!(e.exit_code(), exit::CARD_IO);
+            assert!(e.message(Lang::Ja).contains("カードを読み取れませんでした"));
+            assert!(e.message(Lang::En).contains("could not be read"));
+            // Never more than the EF's size in reads: at most 1 + 2048/256 READs after SELECT.
+            assert!(
+                apdus(&card) <= 2 + 1 + 8 + 1,
+                "{header:02X?}: {}",
+                apdus(&card)
+            );
+        }
+    }
+}
