@@ -227,7 +227,11 @@ fn no_card_exits_4() {
     let got = run(&["read", "--json", "--today", TODAY, "--lang", "en"]);
     assert_eq!(got.code, Some(4), "{got:?}");
     assert_eq!(got.json()["error"]["code"], "no_card");
-    assert!(got.stderr.contains("No card on the reader"), "{}", got.stderr);
+    assert!(
+        got.stderr.contains("No card on the reader"),
+        "{}",
+        got.stderr
+    );
     // Asking for a reader by name that has no card says the same.
     let named = run(&["read", "--reader", "pcd 00 01", "--today", TODAY]);
     assert_eq!(named.code, Some(4), "{named:?}");
@@ -267,7 +271,10 @@ fn a_card_that_is_not_a_my_number_card_exits_5() {
 #[test]
 fn no_pcsc_service_exits_7_with_the_sentence() {
     let Some(_rig) = rig::Rig::take() else { return };
-    let gone = [("PCSCLITE_CSOCK_NAME", "/nonexistent/myna-kigen-test/pcscd.comm")];
+    let gone = [(
+        "PCSCLITE_CSOCK_NAME",
+        "/nonexistent/myna-kigen-test/pcscd.comm",
+    )];
     let got = run_env(&["read", "--json", "--today", TODAY, "--lang", "en"], &gone);
     assert_eq!(got.code, Some(7), "{got:?}");
     assert_eq!(got.json()["error"]["code"], "service_unavailable");
@@ -288,7 +295,11 @@ fn no_pcsc_service_exits_7_with_the_sentence() {
 /// event aside, and the APDU count too, which is the demo's (the first card) or one less (the
 /// CA certificate's genuineness is remembered by a running `watch`, so later cards skip
 /// reading it). Checks those three on the way.
-fn watch_card(line: &serde_json::Value, reader: &str, demo: &serde_json::Value) -> serde_json::Value {
+fn watch_card(
+    line: &serde_json::Value,
+    reader: &str,
+    demo: &serde_json::Value,
+) -> serde_json::Value {
     let mut report = line.clone();
     assert_eq!(report["event"], "card", "{line}");
     let apdus = report["apdus"].as_u64().unwrap();
@@ -328,7 +339,10 @@ fn watch_reports_three_placements_in_order_with_removals() {
         let placed = rig.place(addr, reader, scenario.card(today()).unwrap());
         let (card, others) = watch.event("card", Duration::from_secs(5));
         let card = card.unwrap_or_else(|| panic!("no report for {scenario}: {others:?}"));
-        assert!(others.is_empty(), "unexpected lines before {scenario}: {others:?}");
+        assert!(
+            others.is_empty(),
+            "unexpected lines before {scenario}: {others:?}"
+        );
         assert_eq!(watch_card(&card, reader, &expected), expected, "{scenario}");
         drop(placed);
         let (removed, others) = watch.event("removed", Duration::from_secs(3));

@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use zeroize::Zeroizing;
 
-use super::{
-    Cli, Command, Io, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang,
-};
+use super::{Cli, Command, Io, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang};
 use crate::card::{CardSession, PinStatus};
 use crate::report::signing::{self, Decision, SignError, SignRequest};
 use crate::report::{self, Lang, ReadError, ReadOptions, exit, text};
@@ -387,7 +385,6 @@ fn sign_fail(
     }
     error.exit_code()
 }
-
 
 fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let addr = args.vpcd.as_deref().unwrap_or(crate::vpcd::DEFAULT_ADDR);

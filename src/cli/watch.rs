@@ -363,7 +363,10 @@ mod tests {
         ));
         let s = String::from_utf8(out).unwrap();
         assert!(s.starts_with("── card on Simulated Reader ──\n"), "{s}");
-        assert!(s.contains(text::render(&report, Lang::En).trim_end()), "{s}");
+        assert!(
+            s.contains(text::render(&report, Lang::En).trim_end()),
+            "{s}"
+        );
         assert!(s.ends_with("The card left Simulated Reader.\n"), "{s}");
     }
 }

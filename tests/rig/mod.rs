@@ -402,7 +402,11 @@ impl Running {
 
     /// The next stdout line that is a JSON object whose `"event"` is `event`, within `timeout`;
     /// other lines are returned in the second value.
-    pub fn event(&self, event: &str, timeout: Duration) -> (Option<serde_json::Value>, Vec<String>) {
+    pub fn event(
+        &self,
+        event: &str,
+        timeout: Duration,
+    ) -> (Option<serde_json::Value>, Vec<String>) {
         let deadline = Instant::now() + timeout;
         let mut others = Vec::new();
         loop {
@@ -472,7 +476,11 @@ pub fn pcscd_pid() -> Option<u32> {
     std::fs::read_to_string("/run/pcscd/pcscd.pid")
         .ok()
         // pcscd writes the number, a newline and a NUL byte.
-        .and_then(|s| s.trim_matches(|c: char| c.is_whitespace() || c == '\0').parse().ok())
+        .and_then(|s| {
+            s.trim_matches(|c: char| c.is_whitespace() || c == '\0')
+                .parse()
+                .ok()
+        })
         .filter(|pid: &u32| Path::new(&format!("/proc/{pid}")).exists())
 }
 
