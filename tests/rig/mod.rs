@@ -34,7 +34,7 @@ pub const NOTICE: Duration = Duration::from_secs(4);
 
 /// How long after a card left mid-reading before the next may be placed (pcscd polls the
 /// virtual reader every 400 ms; see [`Placed::remove`]).
-pub const SETTLE: Duration = Duration::from_millis(1000);
+pub const SETTLE: Duration = Duration::from_millis(1500);
 
 /// [`TODAY`] as a date.
 pub fn today() -> NaiveDate {
