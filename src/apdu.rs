@@ -381,7 +381,9 @@ impl Response {
 
 /// The exchange rules every command shares, over one transaction: `61xx` → GET RESPONSE
 /// (concatenating, at most [`MAX_CHAINED`]), `6Cxx` → one re-send with the Le the card named
-/// (never for a sensitive command: a PIN is never sent twice automatically), the count of
+/// (never for a command carrying sensitive data: a PIN is never sent twice automatically; a
+/// sensitive command without data, such as READ RECORD of the 共通カード record whose answer is
+/// redacted, is re-sent like any other), the count of
 /// command APDUs sent, and the hex trace at `debug` level.
 pub struct Channel<'a> {
     tx: &'a mut dyn Transaction,
@@ -402,9 +404,10 @@ impl<'a> Channel<'a> {
     /// Sends a command and returns its complete response (see the type's rules).
     pub fn transmit(&mut self, command: &Command) -> Result<Response, ApduError> {
         let mut response = self.send_once(command, command.sensitive)?;
+        let carries_secret = command.sensitive && !command.data.is_empty();
         if let StatusWord::WrongLe(n) = response.sw
             && command.le.is_some()
-            && !command.sensitive
+            && !carries_secret
         {
             let resend = command.clone().with_le(short_len(n));
             response = self.send_once(&resend, command.sensitive)?;
@@ -423,7 +426,8 @@ impl<'a> Channel<'a> {
     }
 
     fn send_once(&mut self, command: &Command, redact: bool) -> Result<Response, ApduError> {
-        let bytes = command.to_bytes()?;
+        // The encoded bytes hold a sensitive command's data too: wiped when sent.
+        let bytes = zeroize::Zeroizing::new(command.to_bytes()?);
         log::debug!("> {}", command.trace());
         self.count = self.count.saturating_add(1);
         let raw = self.tx.transmit(&bytes);
@@ -732,6 +736,23 @@ pub(crate) mod tests {
         let r = ch.transmit(&Command::verify(b"12")).unwrap();
         assert_eq!(r.sw, StatusWord::WrongLe(2));
         assert_eq!(ch.count(), 1);
+    }
+
+    #[test]
+    fn sensitive_commands_without_data_are_resent_on_wrong_le() {
+        // READ RECORD of the 共通カード record: redacted in traces, but no secret to resend.
+        let mut s = Script::new(&[
+            (&[0x00, 0xB2, 0x01, 0x0C, 0x00], &[0x6C, 0x1E]),
+            (&[0x00, 0xB2, 0x01, 0x0C, 0x1E], &[0x01, 0x1C, 0x90, 0x00]),
+        ]);
+        let mut ch = Channel::new(&mut s);
+        let r = ch
+            .transmit(&Command::read_record(1, 1, 256).sensitive())
+            .unwrap();
+        assert_eq!(r.sw, StatusWord::Ok);
+        assert_eq!(r.data, [0x01, 0x1C]);
+        assert_eq!(ch.count(), 2);
+        assert!(s.done());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::apdu::{ApduError, Channel, Command, MAX_EXTENDED_LE, Response, StatusWord};
+use crate::secret::SigningPassword;
 use crate::transport::{Transaction, TransportError};
 
 /// What the JPKI token info (EF 0006) says this card is.
@@ -195,6 +196,20 @@ pub enum SignPresence {
     Unknown,
 }
 
+/// The card's answer to the signing password (one VERIFY with data, never retried).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VerifyOutcome {
+    /// `9000`: verified; EF 0001 is readable until the card is powered off.
+    Verified,
+    /// `63Cx`: wrong, x tries left (0: now blocked).
+    Wrong {
+        /// Tries left after this one.
+        tries_left: u8,
+    },
+    /// `6983`/`6984`: the password is blocked; it was not checked.
+    Blocked,
+}
+
 /// What the default no-PIN reading found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicReading {
@@ -228,8 +243,9 @@ pub enum CardError {
         /// The card's answer.
         sw: StatusWord,
     },
-    /// The file's DER header claims more than [`MAX_DER_LEN`] bytes.
-    #[error("the file claims {0} bytes, more than any certificate")]
+    /// The file's DER header claims more than [`MAX_DER_LEN`] bytes (`usize::MAX` when the
+    /// claim is beyond what DER can express here).
+    #[error("the file claims more bytes than any certificate has")]
     TooLong(usize),
     /// The file does not start with a DER SEQUENCE with a definite, minimal length.
     #[error("the file is not a DER structure")]
@@ -271,38 +287,30 @@ pub fn sfi_of(fid: [u8; 2]) -> Option<u8> {
 /// `prefix` is too short to tell. Definite, minimal lengths only; above [`MAX_DER_LEN`] is
 /// [`CardError::TooLong`].
 pub fn der_total_len(prefix: &[u8]) -> Result<Option<usize>, CardError> {
-    let Some((&tag, rest)) = prefix.split_first() else {
-        return Ok(None);
+    use der::{Decode, Encode, ErrorKind, Header, SliceReader, Tag};
+    let Ok(mut reader) = SliceReader::new(prefix) else {
+        return Err(CardError::TooLong(prefix.len()));
     };
-    if tag != 0x30 {
+    // The `der` crate enforces DER: definite, minimal lengths of at most four octets.
+    let header = match Header::decode(&mut reader) {
+        Ok(header) => header,
+        Err(e) => {
+            return match e.kind() {
+                ErrorKind::Incomplete { .. } => Ok(None),
+                ErrorKind::Overflow | ErrorKind::Overlength => Err(CardError::TooLong(usize::MAX)),
+                _ => Err(CardError::BadDer),
+            };
+        }
+    };
+    if header.tag != Tag::Sequence {
         return Err(CardError::BadDer);
     }
-    let Some((&first, rest)) = rest.split_first() else {
-        return Ok(None);
-    };
-    let (content, header) = if first < 0x80 {
-        (usize::from(first), 2usize)
-    } else {
-        let n = usize::from(first & 0x7F);
-        // 80 is the indefinite form (not DER); more than 4 length octets is not a card file.
-        if n == 0 || n > 4 {
-            return Err(CardError::BadDer);
-        }
-        let Some(octets) = rest.get(..n) else {
-            return Ok(None);
-        };
-        if octets.first() == Some(&0) {
-            return Err(CardError::BadDer); // leading zero: not minimal
-        }
-        let len = octets
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-        if len < 0x80 {
-            return Err(CardError::BadDer); // long form for a short length: not minimal
-        }
-        (usize::try_from(len).unwrap_or(usize::MAX), 2 + n)
-    };
-    let total = content.saturating_add(header);
+    let total = header
+        .encoded_len()
+        .and_then(|h| h + header.length)
+        .ok()
+        .and_then(|l| usize::try_from(l).ok())
+        .unwrap_or(usize::MAX);
     if total > MAX_DER_LEN {
         return Err(CardError::TooLong(total));
     }
@@ -707,6 +715,43 @@ impl<'a> CardSession<'a> {
             .and_then(|r| expiry_from_common_record(&r.data)))
     }
 
+    /// Sends the signing password once: SELECT JPKI (unless current), SELECT EF 001B, VERIFY
+    /// with the password (sensitive: never traced, wiped after sending). Never retried, not even
+    /// after the `6F00` some cards give their first command. The caller decides beforehand
+    /// whether it may be sent (tries left, confirmation).
+    pub fn verify_signing_password(
+        &mut self,
+        password: &SigningPassword,
+    ) -> Result<VerifyOutcome, CardError> {
+        self.select_jpki()?;
+        let sw = self.send(&Command::select_ef(EF_SIGN_PIN))?.sw;
+        if !sw.is_ok() {
+            return Err(CardError::Status {
+                what: "SELECT EF 001B",
+                sw,
+            });
+        }
+        let verify = Command::verify(password.as_bytes());
+        let response = self.channel.transmit(&verify)?;
+        drop(verify);
+        match response.sw {
+            StatusWord::Ok => Ok(VerifyOutcome::Verified),
+            StatusWord::TriesLeft(n) => Ok(VerifyOutcome::Wrong { tries_left: n }),
+            StatusWord::AuthBlocked | StatusWord::ReferenceDataBlocked => {
+                Ok(VerifyOutcome::Blocked)
+            }
+            sw => Err(CardError::Status { what: "VERIFY", sw }),
+        }
+    }
+
+    /// Reads the signing certificate (EF 0001) exactly as EF 000A is read: by short EF
+    /// identifier, extended length when possible. Needs the signing password verified in this
+    /// card session; otherwise [`CardError::SecurityNotSatisfied`].
+    pub fn read_signing_cert(&mut self) -> Result<Vec<u8>, CardError> {
+        self.select_jpki()?;
+        self.read_der_file(EF_SIGN_CERT)
+    }
+
     /// The default no-PIN reading, fewest APDUs (`docs/apdus.md`): card expiry (GET DATA, else
     /// the 共通カード record), SELECT JPKI, token info only when the card expiry was not
     /// answered, the user-authentication certificate, signing-certificate presence, and the
@@ -854,7 +899,7 @@ mod tests {
         );
         assert_eq!(
             der_total_len(&h("30 84 FF FF FF FF")),
-            Err(CardError::TooLong(0xFFFF_FFFF + 6))
+            Err(CardError::TooLong(usize::MAX))
         );
     }
 
@@ -1048,7 +1093,7 @@ mod tests {
         for (header, err) in [
             ("30 83 01 00 00", CardError::TooLong(0x10000 + 5)),
             ("30 82 7F FF", CardError::TooLong(0x7FFF + 4)),
-            ("30 84 7F FF FF FF", CardError::TooLong(0x7FFF_FFFF + 6)),
+            ("30 84 7F FF FF FF", CardError::TooLong(usize::MAX)),
             ("30 80", CardError::BadDer),
             ("04 82 06 3C", CardError::BadDer),
         ] {
@@ -1256,6 +1301,74 @@ mod tests {
         // More tries than documented: the card's number wins.
         let p = pin_case(sw(0x63C9));
         assert_eq!((p.state, p.tries_left, p.max), (PinState::Ok, Some(9), 9));
+    }
+
+    fn verify_case(answer: Vec<u8>) -> (Result<VerifyOutcome, CardError>, Vec<Vec<u8>>) {
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 A4 02 0C 02 00 1B"), ok(&[])),
+            (h("00 20 00 80 06 41 42 43 31 32 33"), answer),
+        ]);
+        let password = SigningPassword::parse("abc123").unwrap();
+        let outcome = CardSession::new(&mut s, true).verify_signing_password(&password);
+        (outcome, s.sent)
+    }
+
+    #[test]
+    fn signing_password_outcomes_and_one_verify_only() {
+        assert_eq!(verify_case(sw(0x9000)).0, Ok(VerifyOutcome::Verified));
+        assert_eq!(
+            verify_case(sw(0x63C4)).0,
+            Ok(VerifyOutcome::Wrong { tries_left: 4 })
+        );
+        assert_eq!(
+            verify_case(sw(0x63C0)).0,
+            Ok(VerifyOutcome::Wrong { tries_left: 0 })
+        );
+        assert_eq!(verify_case(sw(0x6983)).0, Ok(VerifyOutcome::Blocked));
+        assert_eq!(verify_case(sw(0x6984)).0, Ok(VerifyOutcome::Blocked));
+        // Not even the first-command 6F00 makes it send the password twice.
+        for odd in [0x6F00, 0x6A82, 0x6700] {
+            let (outcome, sent) = verify_case(sw(odd));
+            assert!(matches!(
+                outcome,
+                Err(CardError::Status { what: "VERIFY", .. })
+            ));
+            assert_eq!(sent.iter().filter(|c| c.get(1) == Some(&0x20)).count(), 1);
+        }
+        // A missing PIN file: the password is not sent.
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 A4 02 0C 02 00 1B"), sw(0x6A82)),
+        ]);
+        let password = SigningPassword::parse("ABC123").unwrap();
+        let r = CardSession::new(&mut s, true).verify_signing_password(&password);
+        assert!(matches!(
+            r,
+            Err(CardError::Status {
+                what: "SELECT EF 001B",
+                ..
+            })
+        ));
+        assert_eq!(s.sent.len(), 2);
+    }
+
+    #[test]
+    fn signing_certificate_by_short_identifier() {
+        let f = file(1500);
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 B0 81 00 00 00 00"), ok(&f[..1500])),
+        ]);
+        let mut c = CardSession::new(&mut s, true);
+        assert_eq!(c.read_signing_cert().unwrap(), der(1500));
+        assert_eq!(c.apdu_count(), 2);
+        let mut s = script(vec![
+            (h(SELECT_JPKI), ok(&[])),
+            (h("00 B0 81 00 00 00 00"), sw(0x6982)),
+        ]);
+        let mut c = CardSession::new(&mut s, true);
+        assert_eq!(c.read_signing_cert(), Err(CardError::SecurityNotSatisfied));
     }
 
     #[test]

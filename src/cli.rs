@@ -2,7 +2,7 @@
 //! JSON, exit codes) is in the README and product.md; everything it calls lives below.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -87,6 +87,19 @@ pub struct ReadArgs {
     /// Also write an iCalendar file with the renewal, expiry and grace days.
     #[arg(long, value_name = "FILE")]
     pub ics: Option<std::path::PathBuf>,
+    /// Also read the signing certificate (署名用電子証明書): asks for the signing password
+    /// without echo, after showing the tries left.
+    #[arg(long)]
+    pub sign: bool,
+    /// Read the signing password from standard input (one line) instead of asking.
+    #[arg(long, requires = "sign")]
+    pub password_stdin: bool,
+    /// Send the password even when only one try is left (a wrong one locks it).
+    #[arg(long, requires = "sign")]
+    pub last_try: bool,
+    /// Show the holder's name, date of birth, sex and address from the signing certificate.
+    #[arg(long, requires = "sign")]
+    pub show_personal: bool,
 }
 
 /// `watch`.
@@ -163,8 +176,38 @@ fn lang_from_locale(locale: Option<&str>) -> Lang {
     }
 }
 
+/// What the CLI reads from the person besides its arguments, and the card it may be handed.
+/// [`run`] fills it from the process (standard input, a no-echo terminal prompt, the readers);
+/// tests give their own.
+pub struct Io<'a> {
+    /// Standard input (`read --sign --password-stdin` reads one line of it).
+    pub stdin: &'a mut dyn BufRead,
+    /// Asks for a secret without echo, showing the prompt (rpassword on the terminal).
+    pub ask_hidden: &'a mut dyn FnMut(&str) -> std::io::Result<String>,
+    /// A card to read instead of a reader or `--demo` (e.g. a shared simulated card whose
+    /// command log a test inspects afterwards).
+    pub transport: Option<&'a mut dyn crate::transport::Transport>,
+}
+
 /// Runs the CLI with these arguments (the first is the program name) and returns the exit code.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
+    let mut ask = |prompt: &str| rpassword::prompt_password(prompt);
+    let mut io = Io {
+        stdin: &mut stdin,
+        ask_hidden: &mut ask,
+        transport: None,
+    };
+    run_with(args, out, err, &mut io)
+}
+
+/// [`run`] with the person's input (and optionally the card) given by the caller.
+pub fn run_with<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -186,10 +229,11 @@ where
             return code;
         }
     };
-    commands::dispatch(cli, out, err)
+    commands::dispatch(cli, out, err, io)
 }
 
 mod commands;
+mod watch;
 
 #[cfg(test)]
 mod tests {
@@ -209,6 +253,31 @@ mod tests {
         assert!(parse_date("2026-11-22").is_ok());
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("22/11/2026").is_err());
+    }
+
+    #[test]
+    fn signing_flags_need_sign() {
+        for flag in ["--password-stdin", "--last-try", "--show-personal"] {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            assert_eq!(
+                run(["myna-kigen", "read", "--demo", flag], &mut out, &mut err),
+                exit::USAGE,
+                "{flag}"
+            );
+        }
+        let cli = Cli::try_parse_from([
+            "myna-kigen",
+            "read",
+            "--sign",
+            "--password-stdin",
+            "--last-try",
+            "--show-personal",
+        ])
+        .unwrap();
+        let Command::Read(args) = cli.command else {
+            panic!("not read")
+        };
+        assert!(args.sign && args.password_stdin && args.last_try && args.show_personal);
     }
 
     #[test]

@@ -154,6 +154,7 @@ mod tests {
             subject: "C=JP, CN=x".to_owned(),
             serial: if auth { "0a1b" } else { "0c2d" }.to_owned(),
             genuine: Genuineness::Verified,
+            personal: None,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod ics;
 pub mod monitor;
 pub mod report;
 pub mod rules;
+pub mod secret;
 pub mod sim;
 pub mod transport;
 pub mod vpcd;

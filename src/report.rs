@@ -12,7 +12,10 @@ use crate::cert::{CertError, Certificate, Genuineness, TrustStore};
 use crate::rules::{self, Status};
 use crate::transport::{Transport, TransportError};
 
+pub mod signing;
 pub mod text;
+
+pub use signing::PersonalReport;
 
 /// The JSON schema version of [`CardReport`].
 pub const SCHEMA: u32 = 1;
@@ -118,6 +121,10 @@ pub struct CertReport {
     pub serial: String,
     /// Genuineness against the J-LIS roots.
     pub genuine: Genuineness,
+    /// The holder's personal data (signing certificate only), present only when the person
+    /// asked for it (`--show-personal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal: Option<PersonalReport>,
 }
 
 /// One PIN's retry counter.
@@ -203,6 +210,12 @@ pub mod exit {
     pub const CARD_IO: i32 = 6;
     /// The PC/SC service is not running.
     pub const SERVICE_UNAVAILABLE: i32 = 7;
+    /// The signing password was not sent: its format was wrong, it is locked, one try was left
+    /// without `--last-try`, or none was given. No try was spent.
+    pub const PASSWORD_NOT_SENT: i32 = 8;
+    /// The card refused the signing password (a try was spent; the message says how many are
+    /// left), or it is now locked.
+    pub const WRONG_PASSWORD: i32 = 9;
 }
 
 impl ReadError {
@@ -437,6 +450,7 @@ pub fn cert_report(
         subject: cert.subject().to_owned(),
         serial: cert.serial().to_owned(),
         genuine,
+        personal: None,
     }
 }
 

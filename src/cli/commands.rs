@@ -1,25 +1,29 @@
 //! Runs the parsed subcommands: opens the reader (or the simulated card for `--demo`), calls the
 //! library, and writes text or JSON with the exit codes of the README.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Cli, Command, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, WatchArgs, choose_lang};
+use zeroize::Zeroizing;
+
+use super::{Cli, Command, Io, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang};
 use crate::card::{CardSession, PinStatus};
+use crate::report::signing::{self, Decision, SignError, SignRequest};
 use crate::report::{self, Lang, ReadError, ReadOptions, exit, text};
+use crate::secret::SigningPassword;
 use crate::sim::{Scenario, SimTransport};
 use crate::transport::pcsc::PcscReaders;
 use crate::transport::{Readers, Transport, pick_reader};
 
-pub(super) fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub(super) fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32 {
     match cli.command {
         Command::Readers(args) => readers(&args, out, err),
         Command::Pins(args) => pins(&args, out, err),
-        Command::Read(args) => read(&args, out, err),
-        Command::Watch(args) => watch(&args, out, err),
+        Command::Read(args) => read(&args, out, err, io),
+        Command::Watch(args) => super::watch::watch(&args, out, err),
         Command::Simulate(args) => simulate(&args, out, err),
     }
 }
@@ -224,7 +228,7 @@ fn demo_banner(lang: Lang) -> &'static str {
     }
 }
 
-fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32 {
     let lang = choose_lang(args.common.lang);
     let json = args.common.json;
     let today = args.today.unwrap_or_else(today_jst);
@@ -232,19 +236,49 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         today,
         card_expiry_typed: args.card_expiry,
     };
-    let mut transport: Box<dyn Transport> = match &args.demo {
-        Some(name) => match demo_transport(name, today, err) {
-            Ok(t) => Box::new(t),
-            Err(code) => return code,
-        },
-        None => match open_reader(args.common.reader.as_deref()) {
-            Ok(t) => t,
-            Err(e) => return fail(&e, json, lang, out, err),
-        },
+    // A password from standard input is checked before the card is even touched.
+    let mut password = None;
+    if args.sign && args.password_stdin {
+        match password_from(io.stdin) {
+            Ok(p) => password = Some(p),
+            Err(e) => return sign_fail(&e, json, lang, out, err),
+        }
+    }
+    let mut owned: Box<dyn Transport>;
+    let transport: &mut dyn Transport = match io.transport.as_deref_mut() {
+        Some(t) => t,
+        None => {
+            owned = match &args.demo {
+                Some(name) => match demo_transport(name, today, err) {
+                    Ok(t) => Box::new(t),
+                    Err(code) => return code,
+                },
+                None => match open_reader(args.common.reader.as_deref()) {
+                    Ok(t) => t,
+                    Err(e) => return fail(&e, json, lang, out, err),
+                },
+            };
+            owned.as_mut()
+        }
     };
-    let report = match report::read_card(transport.as_mut(), &options) {
-        Ok(r) => r,
-        Err(e) => return fail(&e, json, lang, out, err),
+    let report = if args.sign {
+        match read_signing(
+            args,
+            transport,
+            &options,
+            password,
+            io.ask_hidden,
+            lang,
+            err,
+        ) {
+            Ok(r) => r,
+            Err(e) => return sign_fail(&e, json, lang, out, err),
+        }
+    } else {
+        match report::read_card(transport, &options) {
+            Ok(r) => r,
+            Err(e) => return fail(&e, json, lang, out, err),
+        }
     };
     if json {
         match serde_json::to_string_pretty(&report) {
@@ -261,6 +295,9 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             let _ = writeln!(out, "{}\n", demo_banner(lang));
         }
         let _ = write!(out, "{}", text::render(&report, lang));
+        if args.sign {
+            let _ = writeln!(out, "{}", signing::state_cleared(lang));
+        }
     }
     if let Some(path) = &args.ics
         && let Err(e) = std::fs::write(path, crate::ics::calendar(&report, lang))
@@ -275,9 +312,78 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     exit::OK
 }
 
-fn watch(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let _ = (args, out);
-    usage("watch: not available in this build", err)
+/// One line of standard input as the signing password, wiped whatever the outcome.
+fn password_from(stdin: &mut dyn BufRead) -> Result<SigningPassword, SignError> {
+    let mut line = Zeroizing::new(String::new());
+    match stdin.read_line(&mut line) {
+        Ok(0) | Err(_) => Err(SignError::NoPassword),
+        Ok(_) if line.trim_end_matches(['\r', '\n']).is_empty() => Err(SignError::NoPassword),
+        Ok(_) => Ok(SigningPassword::parse(&line)?),
+    }
+}
+
+/// `read --sign`: the no-PIN reading first (the tries left, spending none), the decision, the
+/// password (given, or asked for without echo), then the reading with the password.
+fn read_signing(
+    args: &ReadArgs,
+    transport: &mut dyn Transport,
+    options: &ReadOptions,
+    password: Option<SigningPassword>,
+    ask_hidden: &mut dyn FnMut(&str) -> std::io::Result<String>,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> Result<report::CardReport, SignError> {
+    let public = report::read_card(transport, options)?;
+    let pin = public.pins.get("sign").copied();
+    let _ = writeln!(err, "{}", signing::tries_before_asking(pin.as_ref(), lang));
+    let present = match &public.sign {
+        report::CertSlot::NotRead(n) => n.present,
+        report::CertSlot::Read(_) => Some(true),
+    };
+    if let Decision::Refuse(r) = signing::decide(pin.as_ref(), present, args.last_try) {
+        return Err(SignError::Refused(r));
+    }
+    let password = match password {
+        Some(p) => p,
+        None => {
+            let typed = Zeroizing::new(
+                ask_hidden(signing::prompt(lang)).map_err(|_| SignError::NoPassword)?,
+            );
+            if typed.trim_end_matches(['\r', '\n']).is_empty() {
+                return Err(SignError::NoPassword);
+            }
+            SigningPassword::parse(&typed)?
+        }
+    };
+    let request = SignRequest {
+        password: &password,
+        confirm_last_try: args.last_try,
+        show_personal: args.show_personal,
+    };
+    signing::read_card_with_signing(transport, options, &request)
+}
+
+/// A signing failure: the sentence on stderr, and with `--json` an error object on stdout.
+fn sign_fail(
+    error: &SignError,
+    json: bool,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let _ = writeln!(err, "{}", error.message(lang));
+    if json {
+        let value = serde_json::json!({
+            "schema": report::SCHEMA,
+            "error": {
+                "code": error.code(),
+                "message": error.message(lang),
+                "tries_left": error.tries_left(),
+            },
+        });
+        let _ = writeln!(out, "{value}");
+    }
+    error.exit_code()
 }
 
 fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -331,7 +437,11 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
                 remove_after = None;
                 let _ = writeln!(out, "card removed; placing it again");
                 let _ = out.flush();
-                std::thread::sleep(Duration::from_millis(500));
+                // pcscd notices the card gone at its next presence poll (every 400 ms). A card
+                // that connects before that poll is taken for the old one and never announced
+                // (pcscd already called the reader empty when the reading program's reset
+                // failed), so wait out more than two polls.
+                std::thread::sleep(Duration::from_millis(1000));
             }
             Err(e) => {
                 let _ = writeln!(err, "{e}");

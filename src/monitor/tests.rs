@@ -367,6 +367,11 @@ fn notify_follows_every_event_and_shutdown_is_prompt() {
             break;
         }
     }
+    // notify runs just after each event is sent, so the last call may trail the receive.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while count.load(Ordering::SeqCst) < events && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     assert_eq!(count.load(Ordering::SeqCst), events);
     // The worker is blocked in a 10 s wait now; shutdown must not take that long.
     std::thread::sleep(Duration::from_millis(100));

@@ -235,6 +235,18 @@ pub fn pin_name(key: &str, lang: Lang) -> String {
         ("auth", Lang::En) => "user-authentication PIN (4 digits)",
         ("sign", Lang::Ja) => "署名用パスワード (6〜16桁)",
         ("sign", Lang::En) => "signing password (6–16 characters)",
+        ("kenmen_hojo", Lang::Ja) => "券面事項入力補助用暗証番号 (4桁)",
+        ("kenmen_hojo", Lang::En) => "card-face data input PIN (4 digits)",
+        ("kenmen_hojo_a", Lang::Ja) => "券面事項入力補助 照合番号A",
+        ("kenmen_hojo_a", Lang::En) => "card-face data input, check number A",
+        ("kenmen_hojo_b", Lang::Ja) => "券面事項入力補助 照合番号B",
+        ("kenmen_hojo_b", Lang::En) => "card-face data input, check number B",
+        ("kenmen_kakunin_a", Lang::Ja) => "券面事項確認 照合番号A",
+        ("kenmen_kakunin_a", Lang::En) => "card-face check, check number A",
+        ("kenmen_kakunin_b", Lang::Ja) => "券面事項確認 照合番号B",
+        ("kenmen_kakunin_b", Lang::En) => "card-face check, check number B",
+        ("juki", Lang::Ja) => "住民基本台帳用暗証番号 (4桁)",
+        ("juki", Lang::En) => "resident registry PIN (4 digits)",
         _ => "",
     };
     if known.is_empty() {
@@ -259,6 +271,8 @@ pub fn warning(code: &str, lang: Lang) -> String {
         ("pin_locked", Lang::En) => "A PIN is locked: have it reset at your municipal office.".to_owned(),
         ("no_auth_certificate", Lang::Ja) => "利用者証明用電子証明書がありません。".to_owned(),
         ("no_auth_certificate", Lang::En) => "There is no user-authentication certificate on this card.".to_owned(),
+        ("sign_state_not_cleared", Lang::Ja) => "読み取り後にカードの電源を入れ直せませんでした。署名用パスワードの入力状態を消すため、カードをリーダーから外してください。".to_owned(),
+        ("sign_state_not_cleared", Lang::En) => "The card could not be powered off after reading: remove it from the reader so the signing password's verified state is cleared.".to_owned(),
         ("revocation_not_checked", Lang::Ja) => "失効しているかどうかはオフラインでは確認できません。ここで言えるのは「期限切れではない」ことだけです。".to_owned(),
         ("revocation_not_checked", Lang::En) => "Revocation cannot be checked offline: this tool can only say a certificate has not expired.".to_owned(),
         (other, _) => other.to_owned(),
@@ -327,6 +341,8 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
             }
         }
     }
+
+    s.push_str(&super::signing::render_sign_extra(report, lang));
 
     let _ = writeln!(
         s,
@@ -510,5 +526,41 @@ fn cert_expiry(slot: &CertSlot) -> Option<NaiveDate> {
     match slot {
         CertSlot::Read(c) => Some(c.expiry),
         CertSlot::NotRead(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pin_file_has_a_name_in_both_languages() {
+        for file in crate::card::PIN_FILES {
+            for lang in [Lang::Ja, Lang::En] {
+                let name = pin_name(file.key, lang);
+                assert_ne!(name, file.key, "{} has no {lang:?} name", file.key);
+            }
+        }
+    }
+
+    #[test]
+    fn every_read_error_has_two_different_sentences() {
+        use crate::report::ReadError;
+        for e in [
+            ReadError::ServiceUnavailable,
+            ReadError::NoReader,
+            ReadError::ReaderNotFound("x".to_owned()),
+            ReadError::NoCard,
+            ReadError::NotMyNumberCard,
+            ReadError::CardRemoved,
+            ReadError::SharingViolation,
+            ReadError::Certificate("bad".to_owned()),
+            ReadError::Io("io".to_owned()),
+        ] {
+            let (ja, en) = (e.message(Lang::Ja), e.message(Lang::En));
+            assert!(ja.chars().any(|c| c > '\u{3000}'), "{ja}");
+            assert!(en.is_ascii(), "{en}");
+            assert_ne!(ja, en);
+        }
     }
 }

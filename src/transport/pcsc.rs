@@ -33,7 +33,8 @@ pub fn map_error(error: pcsc::Error) -> TransportError {
 }
 
 /// Whether a PC/SC failure means the context itself is gone (the service stopped or restarted)
-/// and must be established again.
+/// and must be established again. A pending `SCardGetStatusChange` whose pcscd dies returns
+/// `CommError` (pcsc-lite's socket to the daemon broke), seen with pcsc-lite 1.9.9.
 fn context_lost(error: pcsc::Error) -> bool {
     matches!(
         error,
@@ -41,6 +42,7 @@ fn context_lost(error: pcsc::Error) -> bool {
             | pcsc::Error::ServiceStopped
             | pcsc::Error::Shutdown
             | pcsc::Error::InvalidHandle
+            | pcsc::Error::CommError
     )
 }
 
@@ -361,6 +363,7 @@ mod tests {
     fn lost_context_is_recognised() {
         assert!(context_lost(pcsc::Error::NoService));
         assert!(context_lost(pcsc::Error::InvalidHandle));
+        assert!(context_lost(pcsc::Error::CommError));
         assert!(!context_lost(pcsc::Error::Timeout));
         assert!(!context_lost(pcsc::Error::NoSmartcard));
     }

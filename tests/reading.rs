@@ -1,0 +1,654 @@
+//! One whole reading (`report::read_card_with`) through the simulated card: the APDU budget of
+//! issue 3, genuineness and the CA-key cache, the extended-length fallback remembered by the
+//! transport, removal and garbage at every APDU index, foreign and 住基 cards, PIN states, the
+//! typed card expiry, and property tests that nothing panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::*;
+use myna_kigen::card::{CardKind, EF_AUTH_CA, EF_AUTH_PIN, EF_SIGN_PIN, JPKI_AID, PinState};
+use myna_kigen::cert::{Genuineness, TrustStore};
+use myna_kigen::report::{
+    CardReport, CertSlot, ExpirySource, Lang, ReadError, ReadOptions, exit, read_card_with,
+};
+use myna_kigen::sim::{CertKind, Scenario, SimCard, SimCardBuilder, SimTransport, certs};
+use myna_kigen::transport::Transport;
+use proptest::prelude::*;
+
+fn read(t: &mut SimTransport, store: &TrustStore) -> Result<CardReport, ReadError> {
+    read_card_with(t, &options(), store)
+}
+
+fn auth(r: &CardReport) -> &myna_kigen::report::CertReport {
+    match &r.auth {
+        CertSlot::Read(c) => c,
+        CertSlot::NotRead(n) => panic!("auth not read: {n:?}"),
+    }
+}
+
+/// Whether a logged command reads EF 000B (by SFI 0B).
+fn reads_auth_ca(log: &[myna_kigen::sim::LoggedCommand]) -> bool {
+    log.iter().any(|c| is_sfi_read(&c.command, 0x0B))
+}
+
+/// A user-authentication certificate of about 1.6 KB, signed by the simulated CA.
+fn auth_cert_1600() -> Vec<u8> {
+    let dates = Scenario::Valid.dates(today()).unwrap();
+    certs::end_entity(&certs::EndEntity {
+        kind: CertKind::UserAuthentication,
+        seed: "long".to_owned(),
+        issued: dates.issued,
+        expires: dates.cert_expiry,
+        holder: Some(certs::Holder {
+            name: "模擬　花子".to_owned(),
+            sex: '2',
+            birth: d(1980, 1, 2),
+            address: "東京都千代田区模擬町一丁目二番三号".to_owned(),
+        }),
+    })
+    .unwrap()
+}
+
+// --- Issue 3 must-show: the APDU budget with the CA key known ---
+
+#[test]
+fn default_reading_stays_within_8_extended_and_14_short_with_the_ca_known() {
+    let ca_len = sim_auth_ca().len();
+    let long = auth_cert_1600();
+    assert!((1500..1800).contains(&long.len()), "{}", long.len());
+    for cert in [scenario_auth_cert(Scenario::Valid), long] {
+        let len = cert.len();
+        for extended in [true, false] {
+            let store = sim_store();
+            let card_b = || builder(Scenario::Valid).auth_cert(cert.clone()).build();
+            // First card: the CA certificate is read once.
+            let (card, mut t) = shared(card_b());
+            if !extended {
+                t.disable_extended_length();
+            }
+            let first = read(&mut t, &store).unwrap();
+            let short_cost = 7 + chunks(len);
+            let (budget, ca_cost) = if extended {
+                (8, 1)
+            } else {
+                (short_cost, chunks(ca_len))
+            };
+            assert_eq!(
+                first.apdus,
+                budget + ca_cost,
+                "len {len} extended {extended}"
+            );
+            assert_eq!(first.apdus, apdus(&card));
+            assert!(reads_auth_ca(&log(&card)));
+            assert_eq!(auth(&first).genuine, Genuineness::Verified);
+            // A second card from the same CA: no CA read.
+            let (card, mut t) = shared(card_b());
+            if !extended {
+                t.disable_extended_length();
+            }
+            let second = read(&mut t, &store).unwrap();
+            assert_eq!(second.apdus, budget, "len {len} extended {extended}");
+            assert!(second.apdus <= if extended { 8 } else { 14 });
+            assert_eq!(second.apdus, apdus(&card));
+            assert!(!reads_auth_ca(&log(&card)));
+            assert_eq!(auth(&second).genuine, Genuineness::Verified);
+            assert_eq!(second.apdus + ca_cost, first.apdus);
+        }
+    }
+}
+
+// --- Genuineness ---
+
+#[test]
+fn genuineness_through_the_simulated_card() {
+    // The simulated root trusted: verified, no warning about it.
+    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    let r = read(&mut t, &sim_store()).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::Verified);
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w == "unknown_root" || w == "not_genuine")
+    );
+    // Plain J-LIS roots: the signature checks but the root is unknown.
+    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    let r = read(&mut t, &TrustStore::jlis()).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::UnknownRoot);
+    assert!(r.warnings.iter().any(|w| w == "unknown_root"));
+    assert!(!r.warnings.iter().any(|w| w == "not_genuine"));
+    // Tampered: failed, under either store, and again on a second reading.
+    let tampered = certs::tampered(&scenario_auth_cert(Scenario::Valid));
+    let store = sim_store();
+    for store in [&store, &store, &TrustStore::jlis()] {
+        let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(tampered.clone()).build());
+        let r = read(&mut t, store).unwrap();
+        assert_eq!(auth(&r).genuine, Genuineness::Failed);
+        assert!(r.warnings.iter().any(|w| w == "not_genuine"));
+        // A failed check is never settled from the cache: the CA is read to be sure.
+        assert!(reads_auth_ca(&log(&card)));
+    }
+    // A genuine card after the tampered ones still verifies from the cache.
+    let (card, mut t) = shared(builder(Scenario::Renewable).build());
+    let r = read(&mut t, &store).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::Verified);
+    assert!(!reads_auth_ca(&log(&card)));
+    // No EF 000B: not checked.
+    let (_, mut t) = shared(
+        builder(Scenario::Valid)
+            .without_file(&JPKI_AID, EF_AUTH_CA)
+            .build(),
+    );
+    let r = read(&mut t, &TrustStore::jlis()).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::NotChecked);
+}
+
+#[test]
+fn second_reading_with_the_same_store_skips_the_ca_read() {
+    let ca_len = sim_auth_ca().len();
+    for trust_sim_root in [true, false] {
+        for extended in [true, false] {
+            let store = if trust_sim_root {
+                sim_store()
+            } else {
+                TrustStore::jlis()
+            };
+            let mut counts = Vec::new();
+            for scenario in [Scenario::Valid, Scenario::Expired] {
+                let (card, mut t) = shared(builder(scenario).build());
+                if !extended {
+                    t.disable_extended_length();
+                }
+                let r = read(&mut t, &store).unwrap();
+                counts.push(r.apdus);
+                assert_eq!(reads_auth_ca(&log(&card)), counts.len() == 1);
+                assert_eq!(
+                    log(&card)
+                        .iter()
+                        .filter(|c| is_sfi_read(&c.command, 0x0B))
+                        .count(),
+                    usize::from(counts.len() == 1)
+                );
+            }
+            let drop = if extended { 1 } else { chunks(ca_len) };
+            assert_eq!(counts[0] - counts[1], drop, "extended {extended}");
+        }
+    }
+}
+
+// --- Fallbacks remembered by the transport ---
+
+#[test]
+fn no_extended_length_falls_back_and_the_next_reading_goes_straight_to_short() {
+    let store = sim_store();
+    let cert_len = scenario_auth_cert(Scenario::Valid).len();
+    let ca_len = sim_auth_ca().len();
+    let (card, mut t) = shared(builder(Scenario::Valid).no_extended_length().build());
+    assert!(t.supports_extended_length());
+    let first = read(&mut t, &store).unwrap();
+    assert!(!t.supports_extended_length(), "the fallback is remembered");
+    let log1 = log(&card);
+    let extended: Vec<_> = log1.iter().filter(|c| is_extended(&c.command)).collect();
+    assert_eq!(extended.len(), 1, "one extended attempt, then short APDUs");
+    assert_eq!(extended[0].sw, 0x6700);
+    // GET DATA, SELECT, the failed READ, the certificate, EF 0008, 2 × 2 PIN, then the CA.
+    assert_eq!(first.apdus, 8 + chunks(cert_len) + chunks(ca_len));
+    assert_eq!(
+        auth(&first).expiry,
+        Scenario::Valid.dates(today()).unwrap().cert_expiry
+    );
+
+    // The card is placed again (powered afresh): straight to short APDUs, CA known.
+    t.reconnect(true).unwrap();
+    let second = read(&mut t, &store).unwrap();
+    let log2 = &log(&card)[log1.len()..];
+    assert!(!log2.iter().any(|c| is_extended(&c.command)));
+    assert_eq!(second.apdus, 7 + chunks(cert_len));
+    assert!(second.apdus <= 14);
+    assert_eq!(auth(&second).expiry, auth(&first).expiry);
+}
+
+#[test]
+fn card_expiry_routes_through_the_report() {
+    let dates = Scenario::Valid.dates(today()).unwrap();
+    for b in [
+        builder(Scenario::Valid),
+        builder(Scenario::Valid).get_data_route(false),
+    ] {
+        let (_, mut t) = shared(b.build());
+        let r = read(&mut t, &TrustStore::jlis()).unwrap();
+        assert_eq!(r.card.expiry, dates.card_expiry);
+        assert_eq!(r.card.expiry_source, Some(ExpirySource::Card));
+        assert!(!r.warnings.iter().any(|w| w == "card_expiry_unknown"));
+    }
+    let (_, mut t) = shared(
+        builder(Scenario::Valid)
+            .get_data_route(false)
+            .common_route(false)
+            .build(),
+    );
+    let r = read(&mut t, &TrustStore::jlis()).unwrap();
+    assert_eq!((r.card.expiry, r.card.expiry_source), (None, None));
+    assert!(r.warnings.iter().any(|w| w == "card_expiry_unknown"));
+    assert_eq!(r.card.kind, CardKind::MyNumberCard, "from the token");
+}
+
+#[test]
+fn typed_card_expiry_is_used_when_the_card_does_not_tell_and_checked_when_it_does() {
+    let typed = d(2031, 3, 3);
+    let opts = ReadOptions {
+        today: today(),
+        card_expiry_typed: Some(typed),
+    };
+    let (_, mut t) = shared(builder(Scenario::Juki).build());
+    let r = read_card_with(&mut t, &opts, &TrustStore::jlis()).unwrap();
+    assert_eq!(r.card.expiry, Some(typed));
+    assert_eq!(r.card.expiry_source, Some(ExpirySource::User));
+    assert!(!r.warnings.iter().any(|w| w.starts_with("card_expiry")));
+
+    let on_card = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
+    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    let r = read_card_with(&mut t, &opts, &TrustStore::jlis()).unwrap();
+    assert_eq!(r.card.expiry, Some(on_card), "the card's own date wins");
+    assert_eq!(r.card.expiry_source, Some(ExpirySource::Card));
+    assert!(r.warnings.iter().any(|w| w == "card_expiry_mismatch"));
+
+    let same = ReadOptions {
+        today: today(),
+        card_expiry_typed: Some(on_card),
+    };
+    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    let r = read_card_with(&mut t, &same, &TrustStore::jlis()).unwrap();
+    assert!(!r.warnings.iter().any(|w| w == "card_expiry_mismatch"));
+}
+
+// --- Foreign card, 住基, PIN states ---
+
+#[test]
+fn foreign_card_is_not_a_my_number_card() {
+    let (card, mut t) = shared(Scenario::NotMnc.card(today()).unwrap());
+    let e = read(&mut t, &TrustStore::jlis()).unwrap_err();
+    assert_eq!(e, ReadError::NotMyNumberCard);
+    assert_eq!(e.exit_code(), exit::NOT_MY_NUMBER_CARD);
+    assert_eq!(e.exit_code(), 5);
+    assert_eq!(e.code(), "not_my_number_card");
+    assert!(
+        e.message(Lang::Ja)
+            .contains("マイナンバーカードではありません")
+    );
+    assert!(e.message(Lang::En).contains("not a My Number Card"));
+    // It stopped at the JPKI SELECT: nothing else was asked of a stranger's card.
+    let last = log(&card).last().unwrap().clone();
+    assert_eq!(last.command[..4], [0x00, 0xA4, 0x04, 0x0C]);
+    assert_eq!(last.command[5..], JPKI_AID);
+    assert_eq!(last.sw, 0x6A82);
+}
+
+#[test]
+fn juki_and_smartphone_tokens() {
+    for (scenario, kind) in [
+        (Scenario::Juki, CardKind::JukiCard),
+        (Scenario::Smartphone, CardKind::Smartphone),
+    ] {
+        let (card, mut t) = shared(builder(scenario).build());
+        let r = read(&mut t, &TrustStore::jlis()).unwrap();
+        assert_eq!(r.card.kind, kind);
+        assert!(log(&card).iter().any(|c| is_sfi_read(&c.command, 6)));
+        assert_eq!(r.card.expiry, None);
+        assert_eq!(
+            auth(&r).expiry,
+            scenario.dates(today()).unwrap().cert_expiry
+        );
+    }
+}
+
+#[test]
+fn each_pin_state_in_the_report() {
+    let store = TrustStore::jlis();
+    let pin = |r: &CardReport, k: &str| {
+        let p = r.pins[k];
+        (p.tries_left, p.max, p.state)
+    };
+    // ok
+    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    let r = read(&mut t, &store).unwrap();
+    assert_eq!(pin(&r, "auth"), (Some(3), 3, PinState::Ok));
+    assert_eq!(pin(&r, "sign"), (Some(5), 5, PinState::Ok));
+    assert!(!r.warnings.iter().any(|w| w == "pin_locked"));
+    assert_eq!(r.pins.len(), 2);
+    // 1 try left, locked
+    let (_, mut t) = shared(builder(Scenario::Locked).build());
+    let r = read(&mut t, &store).unwrap();
+    assert_eq!(pin(&r, "auth"), (Some(1), 3, PinState::Ok));
+    assert_eq!(pin(&r, "sign"), (Some(0), 5, PinState::Locked));
+    assert_eq!(r.warnings.iter().filter(|w| *w == "pin_locked").count(), 1);
+    // both locked: one warning
+    let (_, mut t) = shared(
+        builder(Scenario::Valid)
+            .pin_tries(EF_AUTH_PIN, 0)
+            .pin_tries(EF_SIGN_PIN, 0)
+            .build(),
+    );
+    let r = read(&mut t, &store).unwrap();
+    assert_eq!(pin(&r, "auth").2, PinState::Locked);
+    assert_eq!(r.warnings.iter().filter(|w| *w == "pin_locked").count(), 1);
+    // verified after a VERIFY in the same power session (then a warm reset)
+    let (card, mut t) = shared(builder(Scenario::Valid).build());
+    {
+        let mut c = card.lock().unwrap();
+        c.process(
+            &[0x00, 0xA4, 0x04, 0x0C, 0x0A]
+                .iter()
+                .chain(JPKI_AID.iter())
+                .copied()
+                .collect::<Vec<u8>>(),
+        );
+        c.process(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18]);
+        assert_eq!(
+            c.process(&[0x00, 0x20, 0x00, 0x80, 4, b'1', b'2', b'3', b'4']),
+            [0x90, 0x00]
+        );
+    }
+    t.reconnect(false).unwrap();
+    let r = read(&mut t, &TrustStore::jlis()).unwrap();
+    assert_eq!(pin(&r, "auth"), (None, 3, PinState::Verified));
+    assert_eq!(pin(&r, "sign"), (Some(5), 5, PinState::Ok));
+    assert_eq!(
+        r.apdus, 9,
+        "the warm reset cleared the selection: GET DATA still answers"
+    );
+    // unavailable
+    let (_, mut t) = shared(
+        builder(Scenario::Valid)
+            .without_file(&JPKI_AID, EF_SIGN_PIN)
+            .build(),
+    );
+    let r = read(&mut t, &store).unwrap();
+    assert_eq!(pin(&r, "sign"), (None, 5, PinState::Unavailable));
+}
+
+// --- Removal at every APDU index ---
+
+/// Removes the card before each APDU of a full reading in turn: a typed error, no panic, no
+/// hang; then the card is placed again and the next reading on the same transport is whole.
+fn removal_at_every_index(make: fn() -> SimCardBuilder, short_transport: bool) {
+    within(60, "removal at every index", move || {
+        let fresh = |b: SimCardBuilder| {
+            let (card, mut t) = shared(b.build());
+            if short_transport {
+                t.disable_extended_length();
+            }
+            (card, t)
+        };
+        let (_, mut t) = fresh(make());
+        let baseline = read(&mut t, &TrustStore::jlis()).unwrap();
+        let total = baseline.apdus;
+        assert!(total >= 8);
+        for answered in 0..total {
+            let (card, mut t) = fresh(make().remove_after(answered));
+            let got = read(&mut t, &TrustStore::jlis());
+            assert_eq!(
+                got,
+                Err(ReadError::CardRemoved),
+                "removed after {answered} of {total}"
+            );
+            assert_eq!(got.unwrap_err().exit_code(), exit::CARD_IO);
+            assert_eq!(apdus(&card), answered, "nothing sent after the removal");
+            // Reading again without placing the card: still removed, still typed.
+            assert_eq!(
+                read(&mut t, &TrustStore::jlis()),
+                Err(ReadError::CardRemoved)
+            );
+            t.place_card().unwrap();
+            let again = read(&mut t, &TrustStore::jlis()).unwrap();
+            assert_eq!(again, baseline, "after placing again ({answered})");
+        }
+        // Removed right after the last answer: this reading is whole, the next is refused.
+        let (_, mut t) = fresh(make().remove_after(total));
+        assert_eq!(read(&mut t, &TrustStore::jlis()).unwrap(), baseline);
+        assert_eq!(
+            read(&mut t, &TrustStore::jlis()),
+            Err(ReadError::CardRemoved)
+        );
+    });
+}
+
+#[test]
+fn removal_at_every_apdu_index_extended() {
+    removal_at_every_index(|| builder(Scenario::Valid), false);
+}
+
+#[test]
+fn removal_at_every_apdu_index_short() {
+    removal_at_every_index(|| builder(Scenario::Valid), true);
+}
+
+#[test]
+fn removal_at_every_apdu_index_during_the_fallback() {
+    removal_at_every_index(|| builder(Scenario::Valid).no_extended_length(), false);
+}
+
+#[test]
+fn removal_at_every_apdu_index_with_chaining_and_no_expiry_routes() {
+    removal_at_every_index(
+        || {
+            builder(Scenario::Valid)
+                .answer_61xx()
+                .answer_6cxx()
+                .get_data_route(false)
+                .common_route(false)
+        },
+        false,
+    );
+}
+
+// --- Garbage at every APDU index ---
+
+fn garbage_answers() -> Vec<Vec<u8>> {
+    let mut long = vec![0x5A; 300];
+    long.extend_from_slice(&[0x90, 0x00]);
+    vec![
+        vec![],
+        vec![0x90],
+        vec![0x90, 0x00],
+        vec![0x6F, 0x00],
+        vec![0x6A, 0x82],
+        vec![0x69, 0x82],
+        vec![0x61, 0x10],
+        vec![0x61, 0x00],
+        vec![0x6C, 0x05],
+        vec![0x63, 0xCF],
+        vec![0x62, 0x82],
+        vec![0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0x90, 0x00],
+        vec![0xFF; 3],
+        long,
+    ]
+}
+
+#[test]
+fn garbage_at_every_apdu_index_is_survived() {
+    within(60, "garbage at every index", || {
+        for short_transport in [false, true] {
+            let fresh = |b: SimCardBuilder| {
+                let (card, mut t) = shared(b.build());
+                if short_transport {
+                    t.disable_extended_length();
+                }
+                (card, t)
+            };
+            let (_, mut t) = fresh(builder(Scenario::Valid));
+            let baseline = read(&mut t, &TrustStore::jlis()).unwrap();
+            for index in 1..=baseline.apdus {
+                for garbage in garbage_answers() {
+                    let (_, mut t) =
+                        fresh(builder(Scenario::Valid).garbage_at(index, garbage.clone()));
+                    let what =
+                        format!("garbage {garbage:02X?} at {index} (short {short_transport})");
+                    match read(&mut t, &TrustStore::jlis()) {
+                        Ok(r) => assert_eq!(r.card.kind, CardKind::MyNumberCard, "{what}"),
+                        Err(e) => {
+                            assert!(
+                                !matches!(e, ReadError::CardRemoved | ReadError::NotMyNumberCard)
+                                    || garbage == [0x6A, 0x82],
+                                "{what}: {e:?}"
+                            );
+                            assert!(
+                                !e.message(Lang::Ja).is_empty() && !e.message(Lang::En).is_empty()
+                            );
+                        }
+                    }
+                    // The next reading on the same transport is whole.
+                    t.reconnect(true).unwrap();
+                    let mut again = read(&mut t, &TrustStore::jlis()).unwrap();
+                    again.apdus = baseline.apdus;
+                    assert_eq!(again, baseline, "{what}: the next reading");
+                }
+            }
+        }
+    });
+}
+
+// --- Property tests: nothing panics ---
+
+fn card_with_auth_file(bytes: Vec<u8>, extended: bool) -> SimTransport {
+    let card = SimCard::builder()
+        .auth_cert(bytes)
+        .auth_ca(sim_auth_ca())
+        .card_expiry(Some(d(2034, 1, 1)))
+        .build();
+    let (_, mut t) = shared(card);
+    if !extended {
+        t.disable_extended_length();
+    }
+    t
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_certificate_files_never_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..2500),
+        extended in any::<bool>(),
+    ) {
+        let mut t = card_with_auth_file(bytes, extended);
+        let r = read(&mut t, &sim_store());
+        if let Err(e) = &r {
+            prop_assert!(matches!(e, ReadError::Io(_) | ReadError::Certificate(_)), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn arbitrary_der_shaped_files_never_panic(
+        len in 0u16..0x2400,
+        body in proptest::collection::vec(any::<u8>(), 0..2500),
+        extended in any::<bool>(),
+    ) {
+        let mut bytes = vec![0x30, 0x82];
+        bytes.extend_from_slice(&len.to_be_bytes());
+        bytes.extend(body);
+        let mut t = card_with_auth_file(bytes, extended);
+        let _ = read(&mut t, &sim_store());
+    }
+
+    #[test]
+    fn a_changed_signed_part_is_never_verified(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..4),
+    ) {
+        let real = scenario_auth_cert(Scenario::Valid);
+        // The signed part: the TBSCertificate right after the outer header `30 82 xx xx`.
+        let tbs_len = 4 + usize::from(u16::from_be_bytes([real[6], real[7]]));
+        let mut bytes = real.clone();
+        for (i, x) in &flips {
+            bytes[4 + i.index(tbs_len)] ^= x;
+        }
+        let mut t = card_with_auth_file(bytes.clone(), true);
+        if let Ok(r) = read(&mut t, &sim_store())
+            && let CertSlot::Read(c) = &r.auth
+            && bytes != real
+        {
+            prop_assert_ne!(c.genuine, Genuineness::Verified);
+        }
+    }
+
+    #[test]
+    fn arbitrary_garbage_and_misbehaviour_never_panic(
+        index in 1u32..16,
+        garbage in proptest::collection::vec(any::<u8>(), 0..40),
+        remove_after in proptest::option::of(0u32..16),
+        flags in any::<(bool, bool, bool, bool, bool)>(),
+        scenario in prop::sample::select(Scenario::ALL.to_vec()),
+    ) {
+        let (chain, six_c, no_ext, no_get_data, short) = flags;
+        let mut b = builder(scenario).garbage_at(index, garbage);
+        if chain { b = b.answer_61xx(); }
+        if six_c { b = b.answer_6cxx(); }
+        if no_ext { b = b.no_extended_length(); }
+        if no_get_data { b = b.get_data_route(false); }
+        if let Some(n) = remove_after { b = b.remove_after(n); }
+        let (_, mut t) = shared(b.build());
+        if short { t.disable_extended_length(); }
+        let first = read(&mut t, &TrustStore::jlis());
+        // Every reading sends at least 3 APDUs (GET DATA, SELECT, SELECT).
+        if remove_after.is_some_and(|n| n < index.min(3)) {
+            prop_assert_eq!(first.clone(), Err(ReadError::CardRemoved));
+        }
+        // Spend the garbage (read until the card has seen its index), taking the card off and
+        // placing it again between readings (which also disarms the removal): then the next
+        // reading on the same transport finds the card as it is.
+        let card = t.card();
+        let take_off_and_place = || {
+            let mut c = card.lock().unwrap();
+            c.remove();
+            c.place();
+        };
+        for _ in 0..8 {
+            if card.lock().unwrap().apdu_count() >= index {
+                break;
+            }
+            take_off_and_place();
+            let _ = read(&mut t, &TrustStore::jlis());
+        }
+        prop_assert!(card.lock().unwrap().apdu_count() >= index);
+        take_off_and_place();
+        let again = read(&mut t, &TrustStore::jlis());
+        if scenario == Scenario::NotMnc {
+            prop_assert_eq!(again, Err(ReadError::NotMyNumberCard));
+        } else {
+            prop_assert!(again.is_ok(), "{:?}", again);
+        }
+    }
+}
+
+#[test]
+fn lying_length_in_the_certificate_file_is_a_typed_failure() {
+    let real = scenario_auth_cert(Scenario::Valid);
+    for header in [
+        vec![0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF],
+        vec![0x30, 0x83, 0x10, 0x00, 0x00],
+        vec![0x30, 0x82, 0x1F, 0x00], // 7,940 bytes claimed, the EF holds 2,048
+    ] {
+        let mut lying = header.clone();
+        lying.extend_from_slice(&real);
+        for short_transport in [false, true] {
+            let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(lying.clone()).build());
+            if short_transport {
+                t.disable_extended_length();
+            }
+            let e = within(10, "lying length", move || {
+                read(&mut t, &TrustStore::jlis())
+            })
+            .unwrap_err();
+            assert!(matches!(e, ReadError::Io(_)), "{header:02X?}: {e:?}");
+            assert_eq!(e.exit_code(), exit::CARD_IO);
+            assert!(e.message(Lang::Ja).contains("カードを読み取れませんでした"));
+            assert!(e.message(Lang::En).contains("could not be read"));
+            // Never more than the EF's size in reads: at most 1 + 2048/256 READs after SELECT.
+            assert!(
+                apdus(&card) <= 2 + 1 + 8 + 1,
+                "{header:02X?}: {}",
+                apdus(&card)
+            );
+        }
+    }
+}
