@@ -679,7 +679,8 @@ impl App {
 
     /// Shows or hides the holder's details (never in counter mode).
     pub fn toggle_personal(&mut self) {
-        self.personal_shown = !self.personal_shown && self.personal.is_some() && !self.settings.counter_mode;
+        self.personal_shown =
+            !self.personal_shown && self.personal.is_some() && !self.settings.counter_mode;
     }
 
     fn card_removed(&mut self) {

@@ -11,8 +11,8 @@ use crate::report::text;
 use crate::report::{
     CardReport, CertReport, CertSlot, ExpirySource, Lang, NotRead, PinReport, ReadError,
 };
-use crate::secret::{SecretError, SigningPassword};
 use crate::rules::{self, Item, Status};
+use crate::secret::{SecretError, SigningPassword};
 
 /// Text colour: near black on white, for contrast.
 const INK: Color32 = Color32::from_rgb(0x11, 0x11, 0x11);
