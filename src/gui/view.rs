@@ -983,7 +983,12 @@ fn sign_dialog(app: &mut App, ui: &mut Ui, lang: Lang) {
     let unknown = pin.and_then(|p| p.tries_left).is_none();
     let mut submit = false;
     let mut cancel = false;
-    let modal = egui::Modal::new(egui::Id::unique("sign-password-dialog")).show(&ctx, |ui| {
+    let frame = egui::Frame::popup(&ctx.global_style())
+        .inner_margin(egui::Margin::same(20))
+        .stroke(Stroke::new(2.0, INK));
+    let modal = egui::Modal::new(egui::Id::unique("sign-password-dialog"))
+        .frame(frame)
+        .show(&ctx, |ui| {
         ui.set_max_width(620.0);
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
         ui.label(
