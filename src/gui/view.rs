@@ -62,6 +62,9 @@ pub(super) fn install_style(ctx: &egui::Context) {
         style.visuals.widgets.hovered.fg_stroke = Stroke::new(2.0, INK);
         style.visuals.widgets.inactive.fg_stroke = Stroke::new(1.5, INK);
         style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, INK_SOFT);
+        // Idle means idle: a blinking text cursor would repaint twice a second while a field
+        // (the password, the card expiry) has the focus.
+        style.visuals.text_cursor.blink = false;
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         style.spacing.icon_width = 22.0;
