@@ -1121,6 +1121,9 @@ fn sign_dialog(app: &mut App, ui: &mut Ui, lang: Lang) {
             );
             if ok.clicked() || (enter && ready) {
                 submit = true;
+            } else if enter {
+                // Enter on a password that cannot be sent yet: keep typing where it was.
+                field.request_focus();
             }
             if ui.button(tr(lang, "やめる", "Cancel")).clicked() {
                 cancel = true;
