@@ -6,16 +6,22 @@
 #
 #   scripts/screenshots.sh            # all states
 #   scripts/screenshots.sh valid      # only the named ones
+#   PROFILE=debug scripts/screenshots.sh sign-dialog   # the debug build (quicker to build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TARGET=${CARGO_TARGET_DIR:-target}
-BIN="$TARGET/release/myna-kigen-gui"
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = debug ]; then
+    BIN="$TARGET/debug/myna-kigen-gui"
+    cargo build --bin myna-kigen-gui >&2
+else
+    BIN="$TARGET/release/myna-kigen-gui"
+    cargo build --release --bin myna-kigen-gui >&2
+fi
 TODAY=2026-04-01
 OUT=docs/images
 W=960 H=820
-
-cargo build --release --bin myna-kigen-gui >&2
 
 # A private home, so remembered settings (language, counter mode) do not leak into the pictures.
 HOME_DIR=$(mktemp -d)
@@ -42,10 +48,30 @@ shot() {
         xdotool mousemove $CLICK click 1 mousemove 950 810
         sleep 1
     fi
+    if [ -n "${STEPS:-}" ]; then
+        "$STEPS"
+    fi
     import -window root "$OUT/$name.png"
     kill "$pid"; wait "$pid" 2>/dev/null || true
     echo "$OUT/$name.png" >&2
 }
+
+# Steps for the signing certificate (the demo card's signing password is ABC123). The window
+# is 960×820 with a pinned date, so the layout is the same on every run: scrolled to the
+# bottom, the 「署名用電子証明書の期限を読む」 button is at (240, 359).
+scroll() { xdotool mousemove 480 500 click --repeat 30 --delay 20 "$1" mousemove 950 810; sleep 0.7; }
+sign_dialog() {
+    scroll 5
+    xdotool mousemove 240 359 click 1 mousemove 950 810
+    sleep 1
+    # No window manager: give the window the keyboard focus before typing.
+    xdotool windowfocus --sync "$(xdotool search --onlyvisible --name myna-kigen | head -1)" || true
+    sleep 0.3
+    xdotool type --delay 50 abc123
+    sleep 1
+}
+sign_read() { sign_dialog; xdotool key Return; sleep 2; scroll 4; }
+sign_compare() { sign_read; scroll 5; }
 
 want() { [ -z "$WANTED" ] || [[ " $WANTED " == *" $1 "* ]]; }
 WANTED="$*"
@@ -60,6 +86,11 @@ want counter    && shot counter    --demo valid      --today $TODAY --lang ja --
 # The demo's 「カードを取る」 button (top right) takes the simulated card off: the last result
 # stays, with the "card removed" note.
 want removed    && CLICK="830 20" shot removed --demo valid --today $TODAY --lang ja
+# The signing certificate: the password dialog (tries left first, the entry masked), then the
+# signing block beside the user-authentication one, then the comparison below.
+want sign-dialog  && STEPS=sign_dialog  shot sign-dialog  --demo valid --today $TODAY --lang ja
+want sign-read    && STEPS=sign_read    shot sign-read    --demo valid --today $TODAY --lang ja
+want sign-compare && STEPS=sign_compare shot sign-compare --demo valid --today $TODAY --lang ja
 # Without the demo the window uses the system's PC/SC service. With pcscd and vsmartcard's
 # virtual readers running and no card on them (docs/testing.md), it asks for the card:
 want place-card && shot place-card                   --today $TODAY --lang ja

@@ -3,6 +3,12 @@
 //! requests; the UI thread never touches a card, and repaints only on events and input.
 //!
 //! Persisted settings ([`Settings`], serde) are kept apart from runtime state ([`App`]).
+//!
+//! The signing certificate (issue 6) is read on request through a password dialog
+//! ([`SignDialog`]): the typed password lives in a wiping string while the dialog is open and
+//! moves into the worker as a [`SigningPassword`] when sent. The holder's personal data from
+//! that reading stays in memory only while its card is on the reader, shown only on an explicit
+//! reveal, and never in counter mode.
 
 mod view;
 
@@ -14,9 +20,13 @@ use chrono::NaiveDate;
 use clap::{Parser, ValueEnum};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
-use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn};
-use crate::report::{CardReport, Lang, ReadError};
+use crate::card::PinState;
+use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn, SignFn};
+use crate::report::signing::{PersonalReport, Refusal, SignError};
+use crate::report::{CardReport, CertSlot, Lang, PinReport, ReadError};
+use crate::secret::SigningPassword;
 use crate::sim::transport::READER_NAME as SIM_READER;
 use crate::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
 use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
@@ -24,6 +34,9 @@ use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
 /// The bundled Japanese font (BIZ UDGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`).
 /// It covers all of JIS X 0208, so names from signing certificates can be shown later.
 pub static JAPANESE_FONT: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Regular.ttf");
+
+/// The window icon: 64×64 RGBA, made by `scripts/make-icon.sh`.
+pub static ICON_RGBA: &[u8] = include_bytes!("../assets/icon.rgba");
 
 /// The key the settings are stored under in eframe's storage.
 pub const SETTINGS_KEY: &str = "myna-kigen-settings";
@@ -101,6 +114,9 @@ pub struct AppConfig {
     pub readers: Box<dyn Readers>,
     /// Reads one card (in the product: [`crate::report::read_card`]).
     pub read: ReadFn,
+    /// Reads one card with the signing password (in the product:
+    /// [`crate::monitor::default_sign_fn`]).
+    pub sign: SignFn,
     /// Pins the date readings are judged on (`None`: today in JST).
     pub today: Option<NaiveDate>,
     /// The demo, when the cards are simulated: shows the 「デモ」 label and the buttons that
@@ -263,6 +279,63 @@ impl CardView {
     }
 }
 
+/// The signing-password dialog while it is open. The typed text is wiped when the dialog
+/// closes (sent, cancelled, or its card left); Debug never shows it.
+pub struct SignDialog {
+    reader: String,
+    password: Zeroizing<String>,
+    /// The person ticked 「最後の1回であることを理解しました」 (asked when one try is left, or
+    /// when the card did not tell).
+    pub confirm_last_try: bool,
+    focus_requested: bool,
+}
+
+impl std::fmt::Debug for SignDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignDialog")
+            .field("reader", &self.reader)
+            .field("password", &"REDACTED")
+            .field("confirm_last_try", &self.confirm_last_try)
+            .finish()
+    }
+}
+
+/// Longest text the password field takes (longer than any valid password, so "too long" can be
+/// said; short enough that the field's buffer never grows and leaves copies behind).
+const PASSWORD_FIELD_LIMIT: usize = SigningPassword::MAX + 8;
+
+impl SignDialog {
+    fn new(reader: String) -> Self {
+        SignDialog {
+            reader,
+            // Four bytes a character at most: the buffer is never reallocated while typing.
+            password: Zeroizing::new(String::with_capacity(PASSWORD_FIELD_LIMIT * 4)),
+            confirm_last_try: false,
+            focus_requested: false,
+        }
+    }
+
+    /// The reader whose card the dialog is for.
+    pub fn reader(&self) -> &str {
+        &self.reader
+    }
+}
+
+/// Whether the password for the signing PIN `pin` may only be sent with the last-try
+/// confirmation: one try left, or the card did not tell.
+pub fn needs_last_try_confirmation(pin: Option<&PinReport>) -> bool {
+    match pin {
+        Some(p) if p.state == PinState::Locked || p.tries_left == Some(0) => false,
+        Some(p) => p.tries_left.is_none_or(|t| t <= 1),
+        None => true,
+    }
+}
+
+/// Whether the signing PIN `pin` is locked (no entry is offered).
+pub fn sign_locked(pin: Option<&PinReport>) -> bool {
+    pin.is_some_and(|p| p.state == PinState::Locked || p.tries_left == Some(0))
+}
+
 /// The window's state.
 pub struct App {
     /// Remembered between runs.
@@ -285,6 +358,19 @@ pub struct App {
     pub card_expiry_typed: Option<NaiveDate>,
     /// The typed text was not a date.
     pub card_expiry_invalid: bool,
+    /// The signing-password dialog, while open.
+    pub sign_dialog: Option<SignDialog>,
+    /// The reader whose card's signing certificate is being read.
+    pub signing: Option<String>,
+    /// Why the last signing reading of the card shown gave no certificate.
+    pub sign_error: Option<SignError>,
+    /// The holder's details from the signing certificate: kept only while its card is on the
+    /// reader, and only outside counter mode. Wiped on drop; Debug redacted.
+    personal: Option<PersonalReport>,
+    /// The holder's details are on screen (the reveal was pressed).
+    pub personal_shown: bool,
+    /// The password field's egui id, so its widget state is removed when the dialog closes.
+    sign_field_id: Option<egui::Id>,
     demo: Option<Demo>,
     pending: Option<AppConfig>,
     monitor: Option<MonitorHandle>,
@@ -310,6 +396,12 @@ impl App {
             card_expiry_input: String::new(),
             card_expiry_typed: None,
             card_expiry_invalid: false,
+            sign_dialog: None,
+            signing: None,
+            sign_error: None,
+            personal: None,
+            personal_shown: false,
+            sign_field_id: None,
             timing: config.timing,
             demo: None,
             pending: None,
@@ -343,8 +435,13 @@ impl App {
             today: config.today,
             card_expiry_typed: None,
         };
-        let (handle, rx) =
-            Monitor::spawn(config.readers, options, config.read, Some(Box::new(notify)));
+        let (handle, rx) = Monitor::spawn_with_signing(
+            config.readers,
+            options,
+            config.read,
+            config.sign,
+            Some(Box::new(notify)),
+        );
         self.monitor = Some(handle);
         self.events = Some(rx);
     }
@@ -380,9 +477,14 @@ impl App {
                 self.service_down = true;
                 self.readers.clear();
                 self.card = None;
+                self.forget_signing();
             }
-            MonitorEvent::Reading { reader } => self.card = Some(CardView::Reading { reader }),
+            MonitorEvent::Reading { reader } => {
+                self.forget_signing();
+                self.card = Some(CardView::Reading { reader });
+            }
             MonitorEvent::Report { reader, report } => {
+                self.forget_signing();
                 self.cards_read = self.cards_read.saturating_add(1);
                 self.card = Some(CardView::Report {
                     reader,
@@ -391,6 +493,7 @@ impl App {
                 });
             }
             MonitorEvent::Failed { reader, error } => {
+                self.forget_signing();
                 self.card = Some(CardView::Failed {
                     reader,
                     error,
@@ -402,10 +505,187 @@ impl App {
                     self.card_removed();
                 }
             }
+            MonitorEvent::SignResult { reader, result } => self.sign_result(reader, result),
         }
     }
 
+    /// The answer to a signing reading into the state.
+    fn sign_result(&mut self, reader: String, result: Result<Box<CardReport>, SignError>) {
+        if self.signing.as_deref() == Some(reader.as_str()) {
+            self.signing = None;
+        }
+        // Only for the card still shown (an answer for a card that left is dropped).
+        let Some(CardView::Report {
+            reader: shown,
+            report,
+            removed: false,
+        }) = &mut self.card
+        else {
+            return;
+        };
+        if *shown != reader {
+            return;
+        }
+        match result {
+            Ok(mut new) => {
+                self.sign_error = None;
+                self.personal = match &mut new.sign {
+                    // Counter mode keeps nothing personal (and did not ask for it).
+                    CertSlot::Read(c) if !self.settings.counter_mode => c.personal.take(),
+                    CertSlot::Read(c) => {
+                        c.personal = None;
+                        None
+                    }
+                    CertSlot::NotRead(_) => None,
+                };
+                self.personal_shown = false;
+                *report = new;
+            }
+            Err(e) => {
+                // What the card said about the counter is shown at once (the dialog's next
+                // opening starts from it).
+                if let Some(p) = report.pins.get_mut("sign") {
+                    match &e {
+                        SignError::WrongPassword { tries_left } => {
+                            p.tries_left = Some(*tries_left);
+                            if *tries_left == 0 {
+                                p.state = PinState::Locked;
+                            }
+                        }
+                        SignError::Blocked | SignError::Refused(Refusal::Locked) => {
+                            p.tries_left = Some(0);
+                            p.state = PinState::Locked;
+                        }
+                        SignError::Refused(Refusal::LastTryNotConfirmed) => {
+                            p.tries_left = Some(1);
+                        }
+                        _ => {}
+                    }
+                }
+                self.sign_error = Some(e);
+            }
+        }
+    }
+
+    /// Closes the dialog (wiping the typed text) and forgets the holder's details and the last
+    /// signing failure: the card they belong to is gone or being read again.
+    fn forget_signing(&mut self) {
+        self.sign_dialog = None;
+        self.personal = None;
+        self.personal_shown = false;
+        self.sign_error = None;
+    }
+
+    /// The report on screen for a card still on the reader.
+    fn current_report(&self) -> Option<(&str, &CardReport)> {
+        match &self.card {
+            Some(CardView::Report {
+                reader,
+                report,
+                removed: false,
+            }) => Some((reader, report)),
+            _ => None,
+        }
+    }
+
+    /// Whether the "read the signing certificate" action is offered now: a card on the reader
+    /// whose signing certificate may be there and was not read, and no reading running.
+    pub fn can_read_signing(&self) -> bool {
+        let Some((_, report)) = self.current_report() else {
+            return false;
+        };
+        let unread_maybe_present =
+            matches!(&report.sign, CertSlot::NotRead(n) if n.present != Some(false));
+        unread_maybe_present && self.signing.is_none() && self.sign_dialog.is_none()
+    }
+
+    /// Opens the signing-password dialog (when [`App::can_read_signing`]).
+    pub fn open_sign_dialog(&mut self) {
+        if !self.can_read_signing() {
+            return;
+        }
+        if let Some((reader, _)) = self.current_report() {
+            self.sign_dialog = Some(SignDialog::new(reader.to_owned()));
+        }
+    }
+
+    /// Closes the dialog without sending anything; the typed text is wiped.
+    pub fn cancel_sign_dialog(&mut self) {
+        self.sign_dialog = None;
+    }
+
+    /// The signing PIN's counter of the card shown.
+    pub fn sign_pin(&self) -> Option<PinReport> {
+        self.current_report()
+            .and_then(|(_, r)| r.pins.get("sign").copied())
+    }
+
+    /// Whether the dialog's OK is enabled: a well-formed password, not locked, and the last-try
+    /// confirmation ticked when it is asked for.
+    pub fn sign_dialog_ready(&self) -> bool {
+        let Some(d) = &self.sign_dialog else {
+            return false;
+        };
+        let pin = self.sign_pin();
+        !sign_locked(pin.as_ref())
+            && SigningPassword::parse(&d.password).is_ok()
+            && (!needs_last_try_confirmation(pin.as_ref()) || d.confirm_last_try)
+    }
+
+    /// Sends the dialog's password to the worker (when [`App::sign_dialog_ready`]) and closes
+    /// the dialog. Returns whether it was sent.
+    pub fn submit_sign_dialog(&mut self) -> bool {
+        if !self.sign_dialog_ready() {
+            return false;
+        }
+        let Some(dialog) = self.sign_dialog.take() else {
+            return false;
+        };
+        let pin = self.sign_pin();
+        let same_card = self.current_report().and_then(|(_, r)| match &r.auth {
+            CertSlot::Read(a) => Some(a.serial.clone()),
+            CertSlot::NotRead(_) => None,
+        });
+        let SignDialog {
+            reader,
+            password,
+            confirm_last_try,
+            ..
+        } = dialog;
+        // `password` (the typed text) is wiped when it goes out of scope here.
+        let Ok(parsed) = SigningPassword::parse(&password) else {
+            return false;
+        };
+        let Some(monitor) = &self.monitor else {
+            return false;
+        };
+        self.sign_error = None;
+        self.signing = Some(reader.clone());
+        monitor.read_signing(
+            reader,
+            parsed,
+            confirm_last_try && needs_last_try_confirmation(pin.as_ref()),
+            !self.settings.counter_mode,
+            same_card,
+        );
+        true
+    }
+
+    /// The holder's details, while kept (see [`App::personal_shown`] for whether they are on
+    /// screen).
+    pub fn personal(&self) -> Option<&PersonalReport> {
+        self.personal.as_ref()
+    }
+
+    /// Shows or hides the holder's details (never in counter mode).
+    pub fn toggle_personal(&mut self) {
+        self.personal_shown =
+            !self.personal_shown && self.personal.is_some() && !self.settings.counter_mode;
+    }
+
     fn card_removed(&mut self) {
+        // The holder's details and the dialog go with the card, in both modes.
+        self.forget_signing();
         // A typed card expiry belongs to the card that left: the next card starts without one.
         self.card_expiry_input.clear();
         self.card_expiry_invalid = false;
@@ -438,6 +718,7 @@ impl App {
         }
         self.picked_reader = reader.clone();
         self.card = None;
+        self.forget_signing();
         if let Some(m) = &self.monitor {
             m.set_reader_filter(reader);
         }
@@ -477,6 +758,9 @@ impl App {
     pub fn set_counter_mode(&mut self, on: bool) {
         self.settings.counter_mode = on;
         if on {
+            // Nothing personal in counter mode, not even in memory.
+            self.personal = None;
+            self.personal_shown = false;
             // Nothing of a card that already left stays on screen.
             if matches!(
                 self.card,
@@ -495,6 +779,13 @@ impl App {
         let before = self.card.clone();
         self.poll_events();
         view::show(self, ui);
+        if self.sign_dialog.is_none()
+            && let Some(id) = self.sign_field_id.take()
+        {
+            // The password field's widget state (cursor, undo history) goes with the dialog.
+            ui.ctx()
+                .data_mut(|d| d.remove::<egui::text_edit::TextEditState>(id));
+        }
         if let Some(t0) = self.timing {
             if !self.first_frame_done {
                 eprintln!(
@@ -555,9 +846,14 @@ pub fn install_fonts(ctx: &egui::Context) {
 /// when `MYNA_KIGEN_TIMING` is set).
 pub fn run(
     args: GuiArgs,
-    options: eframe::NativeOptions,
+    mut options: eframe::NativeOptions,
     started: Instant,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    options.viewport = options.viewport.with_icon(Arc::new(egui::IconData {
+        rgba: ICON_RGBA.to_vec(),
+        width: 64,
+        height: 64,
+    }));
     let (readers, demo) = match &args.demo {
         Some(scenario) => {
             let today = args.today.unwrap_or_else(crate::monitor::today_jst);
@@ -569,6 +865,7 @@ pub fn run(
     let config = AppConfig {
         readers,
         read: Arc::new(crate::report::read_card),
+        sign: crate::monitor::default_sign_fn(),
         today: args.today,
         demo,
         timing: std::env::var_os("MYNA_KIGEN_TIMING").map(|_| started),

@@ -4,7 +4,11 @@
 //!
 //! Event driven: the worker blocks in [`Readers::wait_for_change`]; while the PC/SC service is
 //! down it retries about once a second. Requests from the front end (reader filter, typed card
-//! expiry, re-read, shut down) wake it through [`Readers::waker`].
+//! expiry, re-read, reading the signing certificate with its password, shut down) wake it
+//! through [`Readers::waker`].
+//!
+//! The signing password travels to the worker inside [`SigningPassword`] (wiped on drop,
+//! redacted in Debug) and is dropped as soon as the signing reading returns.
 
 use std::collections::BTreeSet;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -14,12 +18,27 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 
+use crate::report::signing::{SignError, SignRequest};
 use crate::report::{CardReport, ReadError, ReadOptions};
+use crate::secret::SigningPassword;
 use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
 
 /// The function that reads one connected card (in the product: [`crate::report::read_card`]).
 pub type ReadFn =
     Arc<dyn Fn(&mut dyn Transport, &ReadOptions) -> Result<CardReport, ReadError> + Send + Sync>;
+
+/// The function that reads one connected card with the signing password (in the product:
+/// [`crate::report::signing::read_card_with_signing`]; tests inject the `_and_trust` variant).
+pub type SignFn = Arc<
+    dyn Fn(&mut dyn Transport, &ReadOptions, &SignRequest<'_>) -> Result<CardReport, SignError>
+        + Send
+        + Sync,
+>;
+
+/// The product's signing reading, with the J-LIS roots.
+pub fn default_sign_fn() -> SignFn {
+    Arc::new(crate::report::signing::read_card_with_signing)
+}
 
 /// How long one wait for a reader change may block before the worker looks at its requests
 /// again. Requests wake it at once; this only bounds a wake lost to a race.
@@ -70,6 +89,25 @@ pub enum MonitorEvent {
         /// The reader's name.
         reader: String,
     },
+    /// The answer to [`MonitorHandle::read_signing`]: the whole reading with the signing
+    /// certificate, or why not (a wrong password says how many tries remain).
+    SignResult {
+        /// The reader's name.
+        reader: String,
+        /// What the reading found.
+        result: Result<Box<CardReport>, SignError>,
+    },
+}
+
+/// A request to read the signing certificate, waiting for the worker. Debug is redacted by
+/// [`SigningPassword`].
+#[derive(Debug)]
+struct SignJob {
+    reader: String,
+    password: SigningPassword,
+    confirm_last_try: bool,
+    show_personal: bool,
+    same_card: Option<String>,
 }
 
 /// Today's date in Japan (JST, UTC+9, no daylight saving time).
@@ -86,6 +124,8 @@ struct Control {
     dirty: bool,
     /// Forget which cards were read, so every present card is read again.
     reread: bool,
+    /// A signing reading asked for (at most one; a newer request replaces an older one).
+    sign: Option<SignJob>,
     shutdown: bool,
 }
 
@@ -102,10 +142,22 @@ pub struct Monitor;
 impl Monitor {
     /// Spawns the worker thread that owns `readers`. Events arrive on the returned receiver;
     /// `notify` (e.g. the window's repaint request) is called after each one.
+    /// Signing readings use the product's [`default_sign_fn`].
     pub fn spawn(
         readers: Box<dyn Readers>,
         options: MonitorOptions,
         read: ReadFn,
+        notify: Option<Box<dyn Fn() + Send>>,
+    ) -> (MonitorHandle, Receiver<MonitorEvent>) {
+        Self::spawn_with_signing(readers, options, read, default_sign_fn(), notify)
+    }
+
+    /// [`Monitor::spawn`] with a chosen signing reading.
+    pub fn spawn_with_signing(
+        readers: Box<dyn Readers>,
+        options: MonitorOptions,
+        read: ReadFn,
+        sign: SignFn,
         notify: Option<Box<dyn Fn() + Send>>,
     ) -> (MonitorHandle, Receiver<MonitorEvent>) {
         let (tx, rx) = mpsc::channel();
@@ -121,6 +173,7 @@ impl Monitor {
             readers,
             shared: Arc::clone(&shared),
             read,
+            sign,
             tx,
             notify,
             seen: BTreeSet::new(),
@@ -184,6 +237,30 @@ impl MonitorHandle {
         self.request(|c| c.reread = true);
     }
 
+    /// Reads the card on `reader` again with the signing certificate, sending `password` at
+    /// most once (see [`crate::report::signing::read_card_with_signing`] for when it is not
+    /// sent). `same_card`: the serial of the user-authentication certificate the person was
+    /// shown; another card on the reader gets [`SignError::CardChanged`] and nothing is sent.
+    /// The answer comes as [`MonitorEvent::SignResult`]. Returns at once: the worker does the
+    /// reading, and drops (wipes) the password when it returns.
+    pub fn read_signing(
+        &self,
+        reader: String,
+        password: SigningPassword,
+        confirm_last_try: bool,
+        show_personal: bool,
+        same_card: Option<String>,
+    ) {
+        let job = SignJob {
+            reader,
+            password,
+            confirm_last_try,
+            show_personal,
+            same_card,
+        };
+        self.request(|c| c.sign = Some(job));
+    }
+
     /// The options in force now.
     pub fn options(&self) -> MonitorOptions {
         lock(&self.shared).options.clone()
@@ -218,6 +295,7 @@ struct Worker {
     readers: Box<dyn Readers>,
     shared: Shared,
     read: ReadFn,
+    sign: SignFn,
     tx: Sender<MonitorEvent>,
     notify: Option<Box<dyn Fn() + Send>>,
     /// Readers whose current card was read (or tried), remembered until it leaves.
@@ -271,11 +349,23 @@ impl Worker {
                         announced = Some(list.clone());
                     }
                     self.handle(&list)?;
+                    let job = lock(&self.shared).sign.take();
+                    if let Some(job) = job {
+                        self.sign_one(job, &list)?;
+                    }
                     known = Some(list);
                 }
                 Err(e) => {
                     for reader in std::mem::take(&mut self.seen) {
                         self.emit(MonitorEvent::Removed { reader })?;
+                    }
+                    let job = lock(&self.shared).sign.take();
+                    if let Some(job) = job {
+                        // The card is unreachable: nothing is sent.
+                        self.emit(MonitorEvent::SignResult {
+                            reader: job.reader.clone(),
+                            result: Err(SignError::Read(e.clone().into())),
+                        })?;
                     }
                     if e == TransportError::ServiceUnavailable {
                         if !service_down {
@@ -364,6 +454,48 @@ impl Worker {
             },
         };
         self.emit(event)
+    }
+}
+
+impl Worker {
+    /// Reads the signing certificate of the card on `job.reader`, if it is still the card that
+    /// was read there (it has not left since; `same_card` is checked inside the reading, before
+    /// anything is sent).
+    fn sign_one(&mut self, job: SignJob, list: &[ReaderInfo]) -> Result<(), Gone> {
+        let SignJob {
+            reader,
+            password,
+            confirm_last_try,
+            show_personal,
+            same_card,
+        } = job;
+        let on_reader = list.iter().any(|r| r.name == reader && r.has_card);
+        let result = if !on_reader || !self.seen.contains(&reader) {
+            // The card left (a new one, if any, has not been shown to the person yet).
+            Err(SignError::CardChanged)
+        } else {
+            let options = lock(&self.shared).options.clone();
+            let read_options = ReadOptions {
+                today: options.today.unwrap_or_else(today_jst),
+                card_expiry_typed: options.card_expiry_typed,
+            };
+            let request = SignRequest {
+                password: &password,
+                confirm_last_try,
+                show_personal,
+                same_card: same_card.as_deref(),
+            };
+            self.readers
+                .connect(&reader)
+                .map_err(|e| SignError::Read(e.into()))
+                .and_then(|mut transport| (self.sign)(transport.as_mut(), &read_options, &request))
+        };
+        // The password is not needed any more: wiped here, before the answer goes out.
+        drop(password);
+        self.emit(MonitorEvent::SignResult {
+            reader,
+            result: result.map(Box::new),
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! The window, driven through egui_kittest on the real app with injected readers and reading:
 //! the answer, the reader and card flow, counter mode, error sentences, the language switch and
-//! a typed card expiry. Widgets are found by label and role, as a screen reader would.
+//! a typed card expiry, and the signing certificate behind its password dialog (tries left
+//! first, format check, last-try confirmation, wrong and locked passwords, the holder's details
+//! behind a reveal). Widgets are found by label and role, as a screen reader would.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -11,14 +13,16 @@ use chrono::NaiveDate;
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
+use myna_kigen::card::EF_SIGN_PIN;
 use myna_kigen::cert::{CertRole, TrustStore};
 use myna_kigen::gui::{App, AppConfig, Settings};
-use myna_kigen::monitor::ReadFn;
+use myna_kigen::monitor::{ReadFn, SignFn};
+use myna_kigen::report::signing::{SignRequest, read_card_with_signing_and_trust};
 use myna_kigen::report::{Lang, ReadError, ReadOptions, read_card_with};
 use myna_kigen::sim::certs::ca_cert_der;
-use myna_kigen::sim::{CertKind, Scenario, SimReaders, SimReadersHandle};
+use myna_kigen::sim::{CertKind, Scenario, SimCard, SimReaders, SimReadersHandle};
 use myna_kigen::transport::Transport;
 
 // ---- the simulated readers, read by the product's own reading ----
@@ -47,6 +51,10 @@ impl Rig {
     fn remove(&self, reader: &str) {
         self.handle.remove_card(reader);
     }
+    /// Places a card and keeps a handle on it, to look at its log and counters.
+    fn place_card(&self, reader: &str, card: SimCard) -> Arc<Mutex<SimCard>> {
+        self.handle.place(reader, card)
+    }
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -57,15 +65,35 @@ fn today() -> NaiveDate {
     day(2026, 4, 1)
 }
 
-/// The product's reading ([`read_card_with`]), trusting the J-LIS roots and, so genuineness can
-/// be shown as verified, the simulated card's root.
+/// The J-LIS roots and, so genuineness can be shown as verified, the simulated card's roots.
+fn sim_trust() -> TrustStore {
+    TrustStore::jlis()
+        .with_root_der(
+            "simulated user-authentication root",
+            CertRole::UserAuthentication,
+            &ca_cert_der(CertKind::UserAuthentication).unwrap(),
+        )
+        .with_root_der(
+            "simulated signing root",
+            CertRole::Signing,
+            &ca_cert_der(CertKind::Signing).unwrap(),
+        )
+}
+
+/// The product's reading ([`read_card_with`]) with [`sim_trust`].
 fn reading() -> ReadFn {
-    let store = TrustStore::jlis().with_root_der(
-        "simulated user-authentication root",
-        CertRole::UserAuthentication,
-        &ca_cert_der(CertKind::UserAuthentication).unwrap(),
-    );
+    let store = sim_trust();
     Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| read_card_with(t, o, &store))
+}
+
+/// The product's signing reading ([`read_card_with_signing_and_trust`]) with [`sim_trust`].
+fn signing() -> SignFn {
+    let store = sim_trust();
+    Arc::new(
+        move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
+            read_card_with_signing_and_trust(t, o, r, &store)
+        },
+    )
 }
 
 fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
@@ -73,6 +101,7 @@ fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
     let config = AppConfig {
         readers: Box::new(readers),
         read: reading(),
+        sign: signing(),
         today: Some(today()),
         demo: None,
         timing: None,
@@ -354,6 +383,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
     let config = AppConfig {
         readers,
         read: reading(),
+        sign: signing(),
         today: Some(today()),
         demo: Some(demo),
         timing: None,
@@ -383,4 +413,337 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
     }
     wait_for(&mut h, "2026年5月16日");
     assert!(myna_kigen::gui::demo_readers("no-such-card", today()).is_err());
+}
+
+// ---- the signing certificate behind its password ----
+
+const READ_SIGN: &str = "署名用電子証明書の期限を読む (パスワードが必要)";
+const SEND: &str = "パスワードを送って読む";
+const SIGN_BLOCK: &str = "署名用電子証明書の有効期限";
+
+fn verifies_with_data(card: &Arc<Mutex<SimCard>>) -> usize {
+    card.lock()
+        .unwrap()
+        .log()
+        .iter()
+        .filter(|c| c.verify_with_data)
+        .count()
+}
+
+fn log_len(card: &Arc<Mutex<SimCard>>) -> usize {
+    card.lock().unwrap().log().len()
+}
+
+/// A window with `card` read on reader "R".
+fn with_card(settings: Settings, card: SimCard) -> (Harness<'static, App>, Arc<Mutex<SimCard>>) {
+    let rig = Rig::new();
+    rig.plug("R");
+    let mut h = app(&rig, settings);
+    let card = rig.place_card("R", card);
+    wait_for(&mut h, "2029年4月11日");
+    // The rig goes with the window: its handle is kept alive by the readers.
+    std::mem::forget(rig);
+    (h, card)
+}
+
+fn valid_card() -> SimCard {
+    Scenario::Valid.card(today()).unwrap()
+}
+
+fn open_dialog(h: &mut Harness<'static, App>) {
+    h.get_by_role_and_label(Role::Button, READ_SIGN).click();
+    settle(h);
+    assert!(h.state().sign_dialog.is_some(), "dialog not open");
+}
+
+fn type_password(h: &mut Harness<'static, App>, text: &str) {
+    let field = h.get_by_role(Role::PasswordInput);
+    field.focus();
+    field.type_text(text);
+    settle(h);
+}
+
+fn ok_enabled(h: &Harness<'static, App>) -> bool {
+    !h.get_by_role_and_label(Role::Button, SEND)
+        .accesskit_node()
+        .is_disabled()
+}
+
+#[test]
+fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block() {
+    let (mut h, card) = with_card(Settings::default(), valid_card());
+    // Before: the signing certificate is present, its dates need the password.
+    assert!(h.query_by_label(SIGN_BLOCK).is_none());
+    let before = log_len(&card);
+    open_dialog(&mut h);
+    // Tries left, and the lock warning, above the entry.
+    let tries = h.get_by_label_contains("署名用パスワードの残り回数: 5回");
+    h.get_by_label_contains("5回続けて間違えるとロックされ、市区町村の窓口でしか解除できません");
+    let tries_top = tries.rect().top();
+    assert!(tries_top < h.get_by_role(Role::PasswordInput).rect().top());
+    assert!(!ok_enabled(&h));
+    // Lower case is accepted (and sent as upper case); the entry is masked.
+    type_password(&mut h, "abc123");
+    let shown = h
+        .get_by_role(Role::PasswordInput)
+        .value()
+        .unwrap_or_default();
+    assert!(!shown.to_ascii_uppercase().contains("ABC"), "{shown:?}");
+    assert!(ok_enabled(&h));
+    // Nothing was sent while typing.
+    assert_eq!(log_len(&card), before);
+    h.get_by_role_and_label(Role::Button, SEND).click();
+    wait_for(&mut h, SIGN_BLOCK);
+    assert!(h.state().sign_dialog.is_none());
+    // Beside the user-authentication block, with the same rows.
+    assert_eq!(h.query_all_by_label("2029年4月11日").count(), 2);
+    assert_eq!(h.query_all_by_label("令和11年4月11日").count(), 2);
+    assert_eq!(h.query_all_by_label("あと1106日").count(), 2);
+    assert_eq!(h.query_all_by_label("○ 有効").count(), 2);
+    assert_eq!(
+        h.query_all_by_label("2029年1月12日 (令和11年1月12日)")
+            .count(),
+        2
+    );
+    h.get_by_label("本物かどうか: 本物 (J-LIS のルート証明書で確認)");
+    // The comparison, and what the tool may not claim.
+    h.get_by_label_contains("署名用電子証明書と利用者証明用電子証明書の有効期限は同じ日です");
+    h.get_by_label_contains("オフラインでは確認できない");
+    // The card: one VERIFY with data, the counter untouched, the verified state cleared.
+    assert_eq!(verifies_with_data(&card), 1);
+    let c = card.lock().unwrap();
+    assert_eq!(c.pin_tries(EF_SIGN_PIN), Some(5));
+    assert!(!c.is_verified(EF_SIGN_PIN));
+    drop(c);
+    // Nothing personal without the reveal; no second offer to read.
+    assert!(h.query_all_by_label_contains("公的").next().is_none());
+    assert!(h.query_by_label(READ_SIGN).is_none());
+    // The answer still counts one card.
+    settle(&mut h);
+    assert_eq!(verifies_with_data(&card), 1);
+}
+
+#[test]
+fn malformed_password_keeps_ok_disabled_and_sends_nothing() {
+    let (mut h, card) = with_card(Settings::default(), valid_card());
+    let before = log_len(&card);
+    open_dialog(&mut h);
+    type_password(&mut h, "abc");
+    h.get_by_label_contains("短すぎます (6〜16桁、いま3文字)");
+    assert!(!ok_enabled(&h));
+    // Neither a click on the disabled button nor Enter sends it.
+    h.get_by_role_and_label(Role::Button, SEND).click();
+    settle(&mut h);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    type_password(&mut h, "12!");
+    h.get_by_label_contains("6文字目が使えない文字です");
+    assert!(!ok_enabled(&h));
+    type_password(&mut h, "４");
+    assert!(!ok_enabled(&h));
+    h.state_mut().cancel_sign_dialog();
+    settle(&mut h);
+    open_dialog(&mut h);
+    type_password(&mut h, "ABCDEFGHIJ12345678");
+    h.get_by_label_contains("長すぎます (6〜16桁、いま18文字)");
+    assert!(!ok_enabled(&h));
+    h.get_by_role_and_label(Role::Button, "やめる").click();
+    settle(&mut h);
+    assert!(h.state().sign_dialog.is_none());
+    assert_eq!(log_len(&card), before, "something was sent");
+    assert_eq!(verifies_with_data(&card), 0);
+    assert_eq!(card.lock().unwrap().pin_tries(EF_SIGN_PIN), Some(5));
+}
+
+#[test]
+fn wrong_password_says_how_many_tries_remain_and_spends_exactly_one() {
+    let (mut h, card) = with_card(Settings::default(), valid_card());
+    open_dialog(&mut h);
+    type_password(&mut h, "WRONG1");
+    h.get_by_role_and_label(Role::Button, SEND).click();
+    wait_for(&mut h, "残りはあと4回です");
+    h.get_by_label_contains("自動で再試行はしていません");
+    assert_eq!(verifies_with_data(&card), 1);
+    assert_eq!(card.lock().unwrap().pin_tries(EF_SIGN_PIN), Some(4));
+    assert!(!card.lock().unwrap().is_verified(EF_SIGN_PIN));
+    // Never retried by itself.
+    settle(&mut h);
+    assert_eq!(verifies_with_data(&card), 1);
+    assert!(h.query_by_label(SIGN_BLOCK).is_none());
+    // The counter shown follows the card, and the next dialog starts from it.
+    h.get_by_label("残り4回 / 5回");
+    open_dialog(&mut h);
+    h.get_by_label_contains("署名用パスワードの残り回数: 4回");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(h.state().sign_dialog.is_none());
+    assert_eq!(verifies_with_data(&card), 1);
+}
+
+#[test]
+fn locked_signing_password_offers_no_entry_and_sends_nothing() {
+    let (mut h, card) = with_card(Settings::default(), Scenario::Locked.card(today()).unwrap());
+    let before = log_len(&card);
+    open_dialog(&mut h);
+    h.get_by_label("署名用パスワード: ロック中");
+    h.get_by_label_contains("ロックされているため、入力できません");
+    assert!(
+        h.get_all_by_label_contains("市区町村の窓口で、カードを持参して再設定")
+            .next()
+            .is_some()
+    );
+    assert!(h.query_by_role(Role::PasswordInput).is_none());
+    assert!(h.query_by_label(SEND).is_none());
+    h.get_by_role_and_label(Role::Button, "閉じる").click();
+    settle(&mut h);
+    assert!(h.state().sign_dialog.is_none());
+    assert_eq!(log_len(&card), before);
+    assert_eq!(verifies_with_data(&card), 0);
+}
+
+#[test]
+fn one_try_left_needs_the_confirmation_before_ok() {
+    let card = Scenario::Valid
+        .builder(today())
+        .unwrap()
+        .pin_tries(EF_SIGN_PIN, 1)
+        .build();
+    let (mut h, card) = with_card(Settings::default(), card);
+    open_dialog(&mut h);
+    h.get_by_label_contains("署名用パスワードの残り回数: 1回");
+    type_password(&mut h, "ABC123");
+    assert!(!ok_enabled(&h), "the last try went without confirmation");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert_eq!(verifies_with_data(&card), 0);
+    h.get_by_role_and_label(Role::CheckBox, "最後の1回であることを理解しました")
+        .click();
+    settle(&mut h);
+    assert!(ok_enabled(&h));
+    h.get_by_role_and_label(Role::Button, SEND).click();
+    wait_for(&mut h, SIGN_BLOCK);
+    assert_eq!(verifies_with_data(&card), 1);
+    // A right password resets the counter.
+    assert_eq!(card.lock().unwrap().pin_tries(EF_SIGN_PIN), Some(5));
+    assert!(!card.lock().unwrap().is_verified(EF_SIGN_PIN));
+}
+
+#[test]
+fn cancel_and_escape_send_nothing() {
+    let (mut h, card) = with_card(Settings::default(), valid_card());
+    let before = log_len(&card);
+    open_dialog(&mut h);
+    type_password(&mut h, "ABC123");
+    h.get_by_role_and_label(Role::Button, "やめる").click();
+    settle(&mut h);
+    assert!(h.state().sign_dialog.is_none());
+    open_dialog(&mut h);
+    // The field starts empty again.
+    assert!(!ok_enabled(&h));
+    type_password(&mut h, "ABC123");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(h.state().sign_dialog.is_none());
+    assert_eq!(log_len(&card), before);
+    // A card leaving closes the dialog too.
+    open_dialog(&mut h);
+    h.state_mut()
+        .apply(myna_kigen::monitor::MonitorEvent::Removed { reader: "R".into() });
+    assert!(h.state().sign_dialog.is_none());
+    assert_eq!(log_len(&card), before);
+}
+
+#[test]
+fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
+    let rig = Rig::new();
+    rig.plug("R");
+    let mut h = app(&rig, Settings::default());
+    let card = rig.place_card("R", valid_card());
+    wait_for(&mut h, "2029年4月11日");
+    open_dialog(&mut h);
+    type_password(&mut h, "ABC123");
+    h.get_by_role_and_label(Role::Button, SEND).click();
+    wait_for(&mut h, SIGN_BLOCK);
+    assert!(h.query_all_by_label_contains("公的").next().is_none());
+    h.get_by_role_and_label(Role::Button, "本人情報を表示")
+        .click();
+    settle(&mut h);
+    h.get_by_label("氏名: 公的　太郎");
+    h.get_by_label("性別: 男");
+    h.get_by_label_contains("住所: 東京都千代田区模擬町");
+    let birth = h.get_by_label_contains("生年月日: ");
+    let birth = birth
+        .accesskit_node()
+        .label()
+        .or_else(|| birth.value())
+        .unwrap_or_default();
+    assert!(
+        birth.contains('年') && (birth.contains("昭和") || birth.contains("平成")),
+        "{birth}"
+    );
+    // Hidden again by the same button.
+    h.get_by_role_and_label(Role::Button, "本人情報を隠す")
+        .click();
+    settle(&mut h);
+    assert!(h.query_all_by_label_contains("公的").next().is_none());
+    h.get_by_role_and_label(Role::Button, "本人情報を表示")
+        .click();
+    settle(&mut h);
+    h.get_by_label("氏名: 公的　太郎");
+    // The card leaves: hidden, forgotten, and not offered again.
+    rig.remove("R");
+    wait_for(&mut h, "カードは取り外されました");
+    assert!(h.query_all_by_label_contains("公的").next().is_none());
+    assert!(h.query_by_label("本人情報を表示").is_none());
+    assert!(h.state().personal().is_none());
+    assert!(!h.state().personal_shown);
+    assert_eq!(verifies_with_data(&card), 1);
+    assert!(!card.lock().unwrap().is_verified(EF_SIGN_PIN));
+}
+
+#[test]
+fn counter_mode_reads_the_signing_dates_but_offers_no_reveal() {
+    let settings = Settings {
+        counter_mode: true,
+        ..Settings::default()
+    };
+    let (mut h, card) = with_card(settings, valid_card());
+    open_dialog(&mut h);
+    type_password(&mut h, "ABC123");
+    h.get_by_role_and_label(Role::Button, SEND).click();
+    wait_for(&mut h, SIGN_BLOCK);
+    assert!(h.query_by_label("本人情報を表示").is_none());
+    assert!(h.query_all_by_label_contains("公的").next().is_none());
+    // Nothing personal even in memory.
+    assert!(h.state().personal().is_none());
+    h.state_mut().toggle_personal();
+    assert!(!h.state().personal_shown);
+    assert_eq!(verifies_with_data(&card), 1);
+    // A signing reading is not another card read.
+    h.get_by_label("この起動で読み取ったカード: 1枚");
+}
+
+#[test]
+fn keyboard_reaches_the_read_button_and_sends_with_enter() {
+    let (mut h, card) = with_card(Settings::default(), valid_card());
+    let mut presses = 0;
+    while !h
+        .get_by_role_and_label(Role::Button, READ_SIGN)
+        .is_focused()
+    {
+        presses += 1;
+        assert!(presses < 40, "Tab never reached the button");
+        h.key_press(egui::Key::Tab);
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(h.state().sign_dialog.is_some());
+    // The entry has the focus at once: type and press Enter.
+    assert!(h.get_by_role(Role::PasswordInput).is_focused());
+    h.get_by_role(Role::PasswordInput).type_text("ABC123");
+    h.step();
+    h.key_press(egui::Key::Enter);
+    wait_for(&mut h, SIGN_BLOCK);
+    assert_eq!(verifies_with_data(&card), 1);
 }

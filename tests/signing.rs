@@ -439,6 +439,7 @@ fn password_debug_output_is_redacted() {
         password: &p,
         confirm_last_try: false,
         show_personal: false,
+        same_card: None,
     };
     for shown in [format!("{p:?}"), format!("{p}"), format!("{request:?}")] {
         assert!(shown.contains("REDACTED"), "{shown}");
@@ -476,6 +477,7 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
         password: &p,
         confirm_last_try: false,
         show_personal: true,
+        same_card: None,
     };
     let report =
         read_card_with_signing_and_trust(&mut t, &options(), &request, &sim_trust()).unwrap();
@@ -537,6 +539,7 @@ fn already_verified_card_is_read_without_sending_the_password() {
         password: &p,
         confirm_last_try: false,
         show_personal: false,
+        same_card: None,
     };
     let report =
         read_card_with_signing_and_trust(&mut t, &options(), &request, &sim_trust()).unwrap();

@@ -359,6 +359,7 @@ fn read_signing(
         password: &password,
         confirm_last_try: args.last_try,
         show_personal: args.show_personal,
+        same_card: None,
     };
     signing::read_card_with_signing(transport, options, &request)
 }

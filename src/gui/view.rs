@@ -4,11 +4,15 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Color32, CornerRadius, RichText, Stroke, Ui};
 
-use super::{App, CardView};
+use super::{App, CardView, needs_last_try_confirmation, sign_locked};
 use crate::card::PinState;
+use crate::report::signing::{self, Refusal, SignError};
 use crate::report::text;
-use crate::report::{CardReport, CertReport, CertSlot, ExpirySource, Lang, NotRead, ReadError};
+use crate::report::{
+    CardReport, CertReport, CertSlot, ExpirySource, Lang, NotRead, PinReport, ReadError,
+};
 use crate::rules::{self, Item, Status};
+use crate::secret::{SecretError, SigningPassword};
 
 /// Text colour: near black on white, for contrast.
 const INK: Color32 = Color32::from_rgb(0x11, 0x11, 0x11);
@@ -58,6 +62,9 @@ pub(super) fn install_style(ctx: &egui::Context) {
         style.visuals.widgets.hovered.fg_stroke = Stroke::new(2.0, INK);
         style.visuals.widgets.inactive.fg_stroke = Stroke::new(1.5, INK);
         style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, INK_SOFT);
+        // Idle means idle: a blinking text cursor would repaint twice a second while a field
+        // (the password, the card expiry) has the focus.
+        style.visuals.text_cursor.blink = false;
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         style.spacing.icon_width = 22.0;
@@ -79,6 +86,9 @@ pub(super) fn show(app: &mut App, ui: &mut Ui) {
                 body(app, ui, lang);
             });
     });
+    if app.sign_dialog.is_some() {
+        sign_dialog(app, ui, lang);
+    }
 }
 
 fn scale(app: &App) -> f32 {
@@ -396,96 +406,53 @@ fn section(ui: &mut Ui, title: &str, s: f32) {
 fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
     let s = scale(app);
     let counter = app.settings.counter_mode;
-    egui::Frame::new()
-        .stroke(Stroke::new(2.0, INK))
-        .corner_radius(CornerRadius::same(6))
-        .inner_margin(egui::Margin::same(16))
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(
-                RichText::new(tr(
-                    lang,
-                    "利用者証明用電子証明書の有効期限",
-                    "User-authentication certificate (利用者証明用電子証明書) expires",
-                ))
-                .size(24.0 * s)
-                .strong(),
-            );
-            match &report.auth {
-                CertSlot::Read(c) => {
-                    ui.label(
-                        RichText::new(text::date(c.expiry, lang))
-                            .size(52.0 * s)
-                            .strong(),
-                    );
-                    ui.label(RichText::new(rules::wareki(c.expiry)).size(32.0 * s));
-                    ui.label(
-                        RichText::new(tr(
-                            lang,
-                            "券面の「電子証明書の有効期限」欄に書く日付です (この日の23:59まで有効)。",
-                            "This is the date for the card face's 「電子証明書の有効期限」 field (valid until 23:59 JST that day).",
-                        ))
-                        .size(19.0 * s),
-                    );
-                    ui.add_space(6.0);
-                    ui.horizontal_wrapped(|ui| {
-                        chip(ui, c, lang, s);
-                        ui.label(
-                            RichText::new(text::days_left(c.days_left, lang))
-                                .size(28.0 * s)
-                                .strong(),
-                        );
-                    });
-                    ui.add_space(6.0);
-                    let row = |ui: &mut Ui, label: &str, d: NaiveDate| {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(RichText::new(format!("{label}:")).size(19.0 * s));
-                            ui.label(
-                                RichText::new(text::date_with_wareki(d, lang))
-                                    .size(19.0 * s)
-                                    .strong(),
-                            );
-                        });
-                    };
-                    row(
-                        ui,
-                        tr(lang, "更新できる最初の日", "First day to renew"),
-                        c.renewal_from,
-                    );
-                    if let Some(g) = c.insurance_grace_until {
-                        row(
-                            ui,
-                            tr(
-                                lang,
-                                "マイナ保険証として使える最後の日 (期限後の猶予)",
-                                "Last day as a health-insurance card (grace after expiry)",
-                            ),
-                            g,
-                        );
-                    }
-                }
-                CertSlot::NotRead(n) => {
-                    ui.label(RichText::new(not_read(n, Item::Auth, lang)).size(28.0 * s));
-                }
+    let auth_block = |ui: &mut Ui| {
+        cert_frame(ui, |ui| match &report.auth {
+            CertSlot::Read(c) => cert_block(ui, lang, s, Item::Auth, c),
+            CertSlot::NotRead(n) => {
+                block_title(ui, lang, s, Item::Auth);
+                ui.label(RichText::new(not_read(n, Item::Auth, lang)).size(28.0 * s));
             }
         });
+    };
+    match &report.sign {
+        // The signing certificate, once read with its password, beside the other one.
+        CertSlot::Read(sign) => {
+            let sign_block = |ui: &mut Ui| {
+                cert_frame(ui, |ui| cert_block(ui, lang, s, Item::Sign, sign));
+            };
+            if ui.available_width() >= 900.0 * s {
+                ui.columns_const(|[left, right]: &mut [Ui; 2]| {
+                    auth_block(left);
+                    sign_block(right);
+                });
+            } else {
+                auth_block(ui);
+                ui.add_space(8.0);
+                sign_block(ui);
+            }
+        }
+        CertSlot::NotRead(_) => auth_block(ui),
+    }
 
     locked_warning(ui, lang, report, s);
 
     if !counter {
         side_by_side(app, ui, lang, report);
         what_to_do(ui, lang, report, s);
-        section(
-            ui,
-            tr(
-                lang,
-                "署名用電子証明書",
-                "Signing certificate (署名用電子証明書)",
-            ),
-            s,
-        );
-        sign_state(ui, lang, report);
     }
+    // Counter mode too: a clerk may read the signing certificate's dates for the resident
+    // (never the holder's details).
+    section(
+        ui,
+        tr(
+            lang,
+            "署名用電子証明書",
+            "Signing certificate (署名用電子証明書)",
+        ),
+        s,
+    );
+    sign_state(app, ui, lang, report, s);
 
     section(
         ui,
@@ -746,36 +713,428 @@ fn what_to_do(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
     }
 }
 
-fn sign_state(ui: &mut Ui, lang: Lang, report: &CardReport) {
+fn cert_frame(ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::new()
+        .stroke(Stroke::new(2.0, INK))
+        .corner_radius(CornerRadius::same(6))
+        .inner_margin(egui::Margin::same(16))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            add(ui);
+        });
+}
+
+fn block_title(ui: &mut Ui, lang: Lang, s: f32, item: Item) {
+    let title = match item {
+        Item::Sign => tr(
+            lang,
+            "署名用電子証明書の有効期限",
+            "Signing certificate (署名用電子証明書) expires",
+        ),
+        _ => tr(
+            lang,
+            "利用者証明用電子証明書の有効期限",
+            "User-authentication certificate (利用者証明用電子証明書) expires",
+        ),
+    };
+    ui.label(RichText::new(title).size(24.0 * s).strong());
+}
+
+/// One certificate's dates: the day in Gregorian and 和暦, days left, the status chip, the first
+/// renewal day (and for the user-authentication one, the card-face line and the insurance
+/// grace; for the signing one, its genuineness).
+fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
+    block_title(ui, lang, s, item);
+    ui.label(
+        RichText::new(text::date(c.expiry, lang))
+            .size(52.0 * s)
+            .strong(),
+    );
+    ui.label(RichText::new(rules::wareki(c.expiry)).size(32.0 * s));
+    if item == Item::Auth {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "券面の「電子証明書の有効期限」欄に書く日付です (この日の23:59まで有効)。",
+                "This is the date for the card face's 「電子証明書の有効期限」 field (valid until 23:59 JST that day).",
+            ))
+            .size(19.0 * s),
+        );
+    }
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        chip(ui, c, lang, s);
+        ui.label(
+            RichText::new(text::days_left(c.days_left, lang))
+                .size(28.0 * s)
+                .strong(),
+        );
+    });
+    ui.add_space(6.0);
+    let row = |ui: &mut Ui, label: &str, d: NaiveDate| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{label}:")).size(19.0 * s));
+            ui.label(
+                RichText::new(text::date_with_wareki(d, lang))
+                    .size(19.0 * s)
+                    .strong(),
+            );
+        });
+    };
+    row(
+        ui,
+        tr(lang, "更新できる最初の日", "First day to renew"),
+        c.renewal_from,
+    );
+    if let Some(g) = c.insurance_grace_until {
+        row(
+            ui,
+            tr(
+                lang,
+                "マイナ保険証として使える最後の日 (期限後の猶予)",
+                "Last day as a health-insurance card (grace after expiry)",
+            ),
+            g,
+        );
+    }
+    if item == Item::Sign {
+        let alert = matches!(c.genuine, crate::cert::Genuineness::Failed);
+        let t = RichText::new(format!(
+            "{}: {}",
+            tr(lang, "本物かどうか", "Genuineness"),
+            text::genuine(c.genuine, lang)
+        ))
+        .size(19.0 * s);
+        ui.label(if alert { t.color(ALERT).strong() } else { t });
+    }
+}
+
+fn sign_state(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
     match &report.sign {
         CertSlot::Read(c) => {
-            ui.label(format!(
-                "{} — {}",
-                text::date_with_wareki(c.expiry, lang),
-                text::status(c, lang)
-            ));
+            ui.label(
+                RichText::new(format!(
+                    "{} — {}",
+                    text::date_with_wareki(c.expiry, lang),
+                    text::status(c, lang)
+                ))
+                .size(19.0 * s),
+            );
+            for comparison in signing::compare(report) {
+                ui.label(format!(
+                    "・{}",
+                    signing::comparison_sentence(&comparison, lang)
+                ));
+            }
+            ui.label(
+                RichText::new(signing::state_cleared(lang))
+                    .small()
+                    .color(INK_SOFT),
+            );
+            personal_reveal(app, ui, lang);
         }
         CertSlot::NotRead(n) => {
-            ui.label(not_read(n, Item::Sign, lang));
-            if n.present != Some(false) {
-                sign_password_slot(ui, lang);
+            ui.label(RichText::new(not_read(n, Item::Sign, lang)).size(19.0 * s));
+            if let Some(e) = &app.sign_error {
+                sign_error_box(ui, lang, e, s);
+            }
+            if app.signing.is_some() {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new().size(24.0 * s));
+                    ui.label(
+                        RichText::new(tr(
+                            lang,
+                            "署名用電子証明書を読み取り中です。カードを動かさないでください。",
+                            "Reading the signing certificate. Hold the card still.",
+                        ))
+                        .size(19.0 * s)
+                        .strong(),
+                    );
+                });
+            } else if app.can_read_signing()
+                && ui
+                    .button(
+                        RichText::new(tr(
+                            lang,
+                            "署名用電子証明書の期限を読む (パスワードが必要)",
+                            "Read the signing certificate (needs the password)",
+                        ))
+                        .size(19.0 * s),
+                    )
+                    .clicked()
+            {
+                app.open_sign_dialog();
             }
         }
     }
 }
 
-/// Where the signing-password entry goes (a later issue adds it: reading EF 0001 needs the
-/// password, and a wrong one spends a try).
-fn sign_password_slot(ui: &mut Ui, lang: Lang) {
-    ui.label(
-        RichText::new(tr(
+/// The sentence for a signing reading that gave no certificate, worded for the window (the
+/// library's sentences speak of the CLI's `--last-try` in places).
+pub(super) fn sign_error_sentence(e: &SignError, lang: Lang) -> String {
+    match (e, lang) {
+        (SignError::WrongPassword { tries_left: t @ 1.. }, Lang::Ja) => format!(
+            "署名用パスワードが違いました。残りはあと{t}回です (5回続けて間違えるとロックされます)。自動で再試行はしていません。パスワードを確かめてから、もう一度お試しください。"
+        ),
+        (SignError::WrongPassword { tries_left: t @ 1.. }, Lang::En) => format!(
+            "Wrong signing password: {t} {} left (it locks after 5 wrong tries in a row). Nothing was retried; check the password before trying again.",
+            if *t == 1 { "try" } else { "tries" }
+        ),
+        (SignError::Refused(Refusal::LastTryNotConfirmed | Refusal::TriesUnknown), Lang::Ja) => {
+            "カードの残り回数が表示と違っていた (最後の1回かもしれない) ため、パスワードは送っていません。もう一度開いて、確認の上でお試しください。".to_owned()
+        }
+        (SignError::Refused(Refusal::LastTryNotConfirmed | Refusal::TriesUnknown), Lang::En) => {
+            "The card's counter differed from the one shown (this may be the last try), so the password was not sent. Open the dialog again and confirm."
+                .to_owned()
+        }
+        _ => e.message(lang),
+    }
+}
+
+fn sign_error_box(ui: &mut Ui, lang: Lang, e: &SignError, s: f32) {
+    egui::Frame::new()
+        .stroke(Stroke::new(3.0, ALERT))
+        .inner_margin(egui::Margin::symmetric(12, 8))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(format!("！ {}", sign_error_sentence(e, lang)))
+                    .size(19.0 * s)
+                    .strong()
+                    .color(ALERT),
+            );
+        });
+}
+
+/// The holder's details, behind an explicit button; never in counter mode.
+fn personal_reveal(app: &mut App, ui: &mut Ui, lang: Lang) {
+    if app.settings.counter_mode || app.personal().is_none() {
+        return;
+    }
+    ui.add_space(6.0);
+    let label = if app.personal_shown {
+        tr(lang, "本人情報を隠す", "Hide the holder's details")
+    } else {
+        tr(lang, "本人情報を表示", "Show the holder's details")
+    };
+    if ui
+        .button(label)
+        .on_hover_text(tr(
             lang,
-            "(署名用パスワードを入力して期限を読む機能は今後追加します)",
-            "(Entering the signing password here to read its dates will come later.)",
+            "署名用電子証明書に記録された氏名・生年月日・性別・住所。記録・保存はせず、カードを離すと消えます。",
+            "Name, date of birth, sex and address from the signing certificate. Never logged or stored; gone when the card leaves.",
         ))
-        .small()
-        .color(INK_SOFT),
-    );
+        .clicked()
+    {
+        app.toggle_personal();
+    }
+    if app.personal_shown
+        && let Some(p) = app.personal()
+    {
+        egui::Frame::new()
+            .stroke(Stroke::new(2.0, INK_SOFT))
+            .inner_margin(egui::Margin::symmetric(12, 8))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "署名用電子証明書の本人情報 (記録・保存はしません。カードを離すと消えます)",
+                        "Holder's details in the signing certificate (never logged or stored; gone when the card leaves)",
+                    ))
+                    .small()
+                    .color(INK_SOFT),
+                );
+                for line in signing::personal_lines(p, lang) {
+                    ui.label(RichText::new(line).size(20.0));
+                }
+            });
+    }
+}
+
+/// What is wrong with a password being typed, in a short sentence (never the text itself).
+fn format_hint(e: &SecretError, lang: Lang) -> String {
+    match (e, lang) {
+        (SecretError::TooShort { len, min }, Lang::Ja) => {
+            format!("短すぎます ({min}〜16桁、いま{len}文字)。")
+        }
+        (SecretError::TooShort { len, min }, Lang::En) => {
+            format!("Too short: {min}–16 characters (now {len}).")
+        }
+        (SecretError::TooLong { len, max }, Lang::Ja) => {
+            format!("長すぎます (6〜{max}桁、いま{len}文字)。")
+        }
+        (SecretError::TooLong { len, max }, Lang::En) => {
+            format!("Too long: 6–{max} characters (now {len}).")
+        }
+        (SecretError::BadCharacter { position }, Lang::Ja) => format!(
+            "{position}文字目が使えない文字です。英字 (A〜Z) と数字 (0〜9) だけが使えます (記号・空白・全角文字は使えません)。"
+        ),
+        (SecretError::BadCharacter { position }, Lang::En) => format!(
+            "Character {position} is not allowed: only letters (A–Z) and digits (0–9), no symbols, spaces or full-width characters."
+        ),
+    }
+}
+
+/// The signing-password dialog: the tries left first, then (unless locked) the masked entry
+/// with its format check, the last-try confirmation when asked for, and OK / Cancel.
+fn sign_dialog(app: &mut App, ui: &mut Ui, lang: Lang) {
+    let ctx = ui.ctx().clone();
+    let pin: Option<PinReport> = app.sign_pin();
+    let locked = sign_locked(pin.as_ref());
+    let confirm_needed = needs_last_try_confirmation(pin.as_ref());
+    let unknown = pin.and_then(|p| p.tries_left).is_none();
+    let mut submit = false;
+    let mut cancel = false;
+    let frame = egui::Frame::popup(&ctx.global_style())
+        .inner_margin(egui::Margin::same(20))
+        .stroke(Stroke::new(2.0, INK));
+    let modal = egui::Modal::new(egui::Id::unique("sign-password-dialog"))
+        .frame(frame)
+        .show(&ctx, |ui| {
+        ui.set_max_width(620.0);
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "署名用電子証明書の期限を読む",
+                "Read the signing certificate",
+            ))
+            .size(24.0)
+            .strong(),
+        );
+        ui.add_space(6.0);
+        // The tries left come first, before any entry.
+        let tries = signing::tries_before_asking(pin.as_ref(), lang);
+        ui.label(
+            RichText::new(tries)
+                .size(21.0)
+                .strong()
+                .color(if locked || confirm_needed { ALERT } else { INK }),
+        );
+        if locked {
+            ui.add_space(6.0);
+            ui.label(RichText::new(tr(
+                lang,
+                "署名用パスワードはロックされているため、入力できません。ロックは自然には解除されません。お住まいの市区町村の窓口で、カードを持参して再設定してください。",
+                "The signing password is locked, so it cannot be entered here. A lock never clears by itself: have it reset at your municipal office, bringing the card.",
+            )).size(19.0));
+            ui.add_space(10.0);
+            if ui.button(tr(lang, "閉じる", "Close")).clicked() {
+                cancel = true;
+            }
+            return;
+        }
+        if unknown {
+            ui.label(tr(
+                lang,
+                "カードが残り回数を答えませんでした。最後の1回かもしれません。5回続けて間違えるとロックされ、市区町村の窓口でしか解除できません。",
+                "The card did not tell the tries left; this may be the last one. 5 wrong tries in a row lock it until your municipal office resets it.",
+            ));
+        }
+        ui.add_space(8.0);
+        let Some(dialog) = app.sign_dialog.as_mut() else {
+            return;
+        };
+        let label = ui.label(tr(
+            lang,
+            "署名用パスワード (6〜16桁の英数字。画面には表示されません)",
+            "Signing password (6–16 letters and digits; not shown)",
+        ));
+        let mut output = egui::TextEdit::singleline(&mut *dialog.password)
+            .password(true)
+            .char_limit(super::PASSWORD_FIELD_LIMIT)
+            .desired_width(320.0)
+            .show(ui);
+        // No undo history of a password is kept.
+        output.state.clear_undoer();
+        let field = output.response.response.labelled_by(label.id);
+        output.state.store(ui.ctx(), field.id);
+        app.sign_field_id = Some(field.id);
+        if !dialog.focus_requested {
+            dialog.focus_requested = true;
+            field.request_focus();
+        }
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let parsed = SigningPassword::parse(&dialog.password).map(|_| ());
+        match (&parsed, dialog.password.is_empty()) {
+            (_, true) => {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "小文字で入力しても大文字にして送ります。",
+                        "Lower case is sent as upper case.",
+                    ))
+                    .small()
+                    .color(INK_SOFT),
+                );
+            }
+            (Err(e), false) => {
+                ui.label(RichText::new(format_hint(e, lang)).color(ALERT).strong());
+            }
+            (Ok(()), false) => {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "形式は正しいです (正しいパスワードかどうかはカードだけが判断します)。",
+                        "The format is right (only the card can tell whether the password is).",
+                    ))
+                    .small()
+                    .color(INK_SOFT),
+                );
+            }
+        }
+        if confirm_needed {
+            ui.add_space(6.0);
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "間違えると署名用パスワードはロックされ、市区町村の窓口でしか解除できません。",
+                    "A wrong password locks the signing password until your municipal office resets it.",
+                ))
+                .color(ALERT)
+                .strong(),
+            );
+            let text = if unknown {
+                tr(
+                    lang,
+                    "最後の1回かもしれないことを理解しました",
+                    "I understand this may be the last try",
+                )
+            } else {
+                tr(
+                    lang,
+                    "最後の1回であることを理解しました",
+                    "I understand this is the last try",
+                )
+            };
+            ui.checkbox(&mut dialog.confirm_last_try, text);
+        }
+        let ready = parsed.is_ok() && (!confirm_needed || dialog.confirm_last_try);
+        ui.add_space(10.0);
+        ui.horizontal(|ui| {
+            let ok = ui.add_enabled(
+                ready,
+                egui::Button::new(
+                    RichText::new(tr(lang, "パスワードを送って読む", "Send and read")).strong(),
+                ),
+            );
+            if ok.clicked() || (enter && ready) {
+                submit = true;
+            } else if enter {
+                // Enter on a password that cannot be sent yet: keep typing where it was.
+                field.request_focus();
+            }
+            if ui.button(tr(lang, "やめる", "Cancel")).clicked() {
+                cancel = true;
+            }
+        });
+    });
+    if submit {
+        app.submit_sign_dialog();
+    } else if cancel || modal.should_close() {
+        app.cancel_sign_dialog();
+    }
 }
 
 fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {

@@ -387,3 +387,189 @@ fn today_jst_is_utc_plus_nine() {
     let jst = today_jst();
     assert!(jst == utc || jst == utc.succ_opt().unwrap());
 }
+
+// ---- the signing reading on the worker ----
+
+fn sim_trust() -> crate::cert::TrustStore {
+    use crate::cert::CertRole;
+    use crate::sim::CertKind;
+    use crate::sim::certs::ca_cert_der;
+    crate::cert::TrustStore::jlis()
+        .with_root_der(
+            "sim",
+            CertRole::UserAuthentication,
+            &ca_cert_der(CertKind::UserAuthentication).unwrap(),
+        )
+        .with_root_der(
+            "sim",
+            CertRole::Signing,
+            &ca_cert_der(CertKind::Signing).unwrap(),
+        )
+}
+
+/// The product's readings with the simulated roots trusted.
+fn start_signing(fake: &Fake) -> (MonitorHandle, Receiver<MonitorEvent>) {
+    let store = Arc::new(sim_trust());
+    let s = Arc::clone(&store);
+    let read: ReadFn = Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| {
+        crate::report::read_card_with(t, o, &s)
+    });
+    let sign: SignFn = Arc::new(
+        move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
+            crate::report::signing::read_card_with_signing_and_trust(t, o, r, &store)
+        },
+    );
+    Monitor::spawn_with_signing(readers(fake), pinned(), read, sign, None)
+}
+
+fn read_report(rx: &Receiver<MonitorEvent>) -> Box<CardReport> {
+    loop {
+        match next(rx) {
+            MonitorEvent::Report { report, .. } => return report,
+            MonitorEvent::Readers(_) | MonitorEvent::Reading { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+fn auth_serial(report: &CardReport) -> String {
+    match &report.auth {
+        CertSlot::Read(a) => a.serial.clone(),
+        CertSlot::NotRead(_) => panic!("no auth certificate"),
+    }
+}
+
+fn sign_result(rx: &Receiver<MonitorEvent>) -> Result<Box<CardReport>, SignError> {
+    match next(rx) {
+        MonitorEvent::SignResult { reader, result } => {
+            assert_eq!(reader, "R1");
+            result
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn verifies(card: &Arc<Mutex<crate::sim::SimCard>>) -> usize {
+    card.lock()
+        .unwrap()
+        .log()
+        .iter()
+        .filter(|c| c.verify_with_data)
+        .count()
+}
+
+fn password(s: &str) -> SigningPassword {
+    SigningPassword::parse(s).unwrap()
+}
+
+#[test]
+fn signing_reading_on_the_worker_right_then_wrong() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    let card = fake
+        .sim
+        .place("R1", Scenario::Valid.card(day(2026, 4, 1)).unwrap());
+    let (h, rx) = start_signing(&fake);
+    let report = read_report(&rx);
+    let serial = auth_serial(&report);
+    assert_eq!(verifies(&card), 0);
+
+    h.read_signing(
+        "R1".into(),
+        password("abc123"),
+        false,
+        true,
+        Some(serial.clone()),
+    );
+    let report = sign_result(&rx).unwrap();
+    let CertSlot::Read(sign) = &report.sign else {
+        panic!("signing certificate not read");
+    };
+    assert_eq!(sign.expiry, day(2029, 4, 11));
+    assert!(sign.personal.is_some());
+    assert!(!format!("{report:?}").contains("公的"));
+    assert_eq!(verifies(&card), 1);
+    assert!(!card.lock().unwrap().is_verified(crate::card::EF_SIGN_PIN));
+    // The card is not read again after the power cycle, and nothing else arrives.
+    quiet(&rx);
+
+    h.read_signing("R1".into(), password("WRONG1"), false, false, Some(serial));
+    assert_eq!(
+        sign_result(&rx),
+        Err(SignError::WrongPassword { tries_left: 4 })
+    );
+    assert_eq!(verifies(&card), 1 + 1);
+    // Never retried.
+    quiet(&rx);
+    assert_eq!(verifies(&card), 2);
+    assert_eq!(
+        card.lock().unwrap().pin_tries(crate::card::EF_SIGN_PIN),
+        Some(4)
+    );
+}
+
+#[test]
+fn signing_reading_refuses_another_card_or_none() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    let card = fake
+        .sim
+        .place("R1", Scenario::Valid.card(day(2026, 4, 1)).unwrap());
+    let (h, rx) = start_signing(&fake);
+    read_report(&rx);
+    // The window showed another card (its certificate serial differs): nothing is sent.
+    h.read_signing(
+        "R1".into(),
+        password("ABC123"),
+        false,
+        false,
+        Some("00".into()),
+    );
+    assert_eq!(sign_result(&rx), Err(SignError::CardChanged));
+    assert_eq!(verifies(&card), 0);
+    // The card left: nothing is sent, no connection made.
+    fake.remove("R1");
+    assert!(matches!(next(&rx), MonitorEvent::Readers(_)));
+    assert!(matches!(next(&rx), MonitorEvent::Removed { .. }));
+    let connects = fake.connects();
+    h.read_signing("R1".into(), password("ABC123"), false, false, None);
+    assert_eq!(sign_result(&rx), Err(SignError::CardChanged));
+    assert_eq!(fake.connects(), connects);
+    assert_eq!(verifies(&card), 0);
+}
+
+#[test]
+fn signing_reading_of_a_locked_card_sends_no_verify() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    let card = fake
+        .sim
+        .place("R1", Scenario::Locked.card(day(2026, 4, 1)).unwrap());
+    let (h, rx) = start_signing(&fake);
+    let serial = auth_serial(&read_report(&rx));
+    h.read_signing("R1".into(), password("ABC123"), true, false, Some(serial));
+    assert_eq!(
+        sign_result(&rx),
+        Err(SignError::Refused(crate::report::signing::Refusal::Locked))
+    );
+    assert_eq!(verifies(&card), 0);
+}
+
+#[test]
+fn a_waiting_signing_request_shows_no_password() {
+    let job = SignJob {
+        reader: "R1".into(),
+        password: password("ABC123"),
+        confirm_last_try: false,
+        show_personal: false,
+        same_card: None,
+    };
+    let shown = format!("{job:?}");
+    assert!(shown.contains("REDACTED"), "{shown}");
+    assert!(!shown.contains("ABC123"), "{shown}");
+    let control = Control {
+        sign: Some(job),
+        ..Control::default()
+    };
+    assert!(!format!("{control:?}").contains("ABC123"));
+}

@@ -95,6 +95,11 @@ pub struct SignRequest<'a> {
     pub confirm_last_try: bool,
     /// Fill [`CertReport::personal`] (`--show-personal`, the GUI's reveal).
     pub show_personal: bool,
+    /// The serial number (hex, as in [`CertReport::serial`]) of the user-authentication
+    /// certificate of the card the person was shown. When the card on the reader has another
+    /// one (the card was swapped), nothing is sent: [`SignError::CardChanged`]. `None`: no check
+    /// (the CLI reads whatever card is on the reader).
+    pub same_card: Option<&'a str>,
 }
 
 /// Reads the card as [`super::read_card`] does, then, in the same transaction, decides from the
@@ -169,6 +174,15 @@ fn sign_session(
     state_opened: &mut bool,
 ) -> Result<CardReport, SignError> {
     let mut report = super::read_session(session, reader, options, trust)?;
+    if let Some(expected) = request.same_card {
+        let serial = match &report.auth {
+            CertSlot::Read(a) => Some(a.serial.as_str()),
+            CertSlot::NotRead(_) => None,
+        };
+        if serial != Some(expected) {
+            return Err(SignError::CardChanged);
+        }
+    }
     let present = match &report.sign {
         CertSlot::NotRead(n) => n.present,
         CertSlot::Read(_) => Some(true),
@@ -270,6 +284,10 @@ pub enum SignError {
     /// The card would not give the signing certificate even after the password was accepted.
     #[error("signing certificate not readable after verification")]
     NotReadable,
+    /// The card on the reader is not the one the person was shown (it left, or another was
+    /// placed); nothing was sent.
+    #[error("not the card that was shown; password not sent")]
+    CardChanged,
     /// The reading itself failed.
     #[error(transparent)]
     Read(#[from] ReadError),
@@ -280,9 +298,10 @@ impl SignError {
     /// [`exit::WRONG_PASSWORD`] when the card refused it, the reading's own code otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            SignError::Format(_) | SignError::NoPassword | SignError::Refused(_) => {
-                exit::PASSWORD_NOT_SENT
-            }
+            SignError::Format(_)
+            | SignError::NoPassword
+            | SignError::Refused(_)
+            | SignError::CardChanged => exit::PASSWORD_NOT_SENT,
             SignError::WrongPassword { .. } | SignError::Blocked => exit::WRONG_PASSWORD,
             SignError::NotReadable => exit::CARD_IO,
             SignError::Read(e) => e.exit_code(),
@@ -301,6 +320,7 @@ impl SignError {
             SignError::WrongPassword { .. } => "wrong_password",
             SignError::Blocked => "password_locked",
             SignError::NotReadable => "signing_certificate_not_readable",
+            SignError::CardChanged => "card_changed",
             SignError::Read(e) => e.code(),
         }
     }
@@ -339,6 +359,10 @@ impl SignError {
             SignError::NotReadable => match lang {
                 Lang::Ja => "パスワードは受け付けられましたが、カードが署名用電子証明書を渡しませんでした。カードを置き直して、もう一度お試しください。".to_owned(),
                 Lang::En => "The password was accepted, but the card did not give the signing certificate. Place the card again and retry.".to_owned(),
+            },
+            SignError::CardChanged => match lang {
+                Lang::Ja => "表示していたカードが取り外されたか、別のカードに替わっています。パスワードは送っていません。カードを置き直して、もう一度お試しください。".to_owned(),
+                Lang::En => "The card that was shown has left the reader or was replaced, so the password was not sent. Place the card again and retry.".to_owned(),
             },
             SignError::Read(e) => e.message(lang),
         }
@@ -764,6 +788,7 @@ mod tests {
             SignError::Refused(Refusal::LastTryNotConfirmed),
             SignError::Refused(Refusal::TriesUnknown),
             SignError::Refused(Refusal::NoSigningCertificate),
+            SignError::CardChanged,
             SignError::WrongPassword { tries_left: 4 },
             SignError::WrongPassword { tries_left: 1 },
             SignError::WrongPassword { tries_left: 0 },
@@ -778,7 +803,7 @@ mod tests {
             assert!(!en.chars().any(|c| ('ぁ'..='ん').contains(&c)), "{en}");
         }
         // Nothing-sent outcomes say so; locked ones point to the municipal office.
-        for e in &errors[..8] {
+        for e in &errors[..9] {
             let en = e.message(Lang::En);
             assert!(
                 en.contains("not sent")
@@ -787,13 +812,13 @@ mod tests {
                 "{en}"
             );
         }
-        for e in [&errors[4], &errors[10], &errors[11]] {
+        for e in [&errors[4], &errors[11], &errors[12]] {
             assert!(e.message(Lang::En).contains("municipal office"));
             assert!(e.message(Lang::Ja).contains("窓口"));
         }
-        assert!(errors[8].message(Lang::En).contains("4 tries left"));
-        assert!(errors[9].message(Lang::En).contains("1 try left"));
-        assert!(errors[8].message(Lang::Ja).contains("あと4回"));
+        assert!(errors[9].message(Lang::En).contains("4 tries left"));
+        assert!(errors[10].message(Lang::En).contains("1 try left"));
+        assert!(errors[9].message(Lang::Ja).contains("あと4回"));
         assert!(
             tries_before_asking(Some(&pin(PinState::Ok, Some(3))), Lang::En)
                 .contains("3 tries left")
