@@ -148,6 +148,15 @@ pub enum LangArg {
     En,
 }
 
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("not a date in the form YYYY-MM-DD: {s:?}"))
@@ -157,8 +166,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// else English.
 pub fn choose_lang(arg: Option<LangArg>) -> Lang {
     match arg {
-        Some(LangArg::Ja) => Lang::Ja,
-        Some(LangArg::En) => Lang::En,
+        Some(l) => l.into(),
         None => lang_from_locale(
             ["LC_ALL", "LC_MESSAGES", "LANG"]
                 .iter()

@@ -17,12 +17,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::card::PinState;
+use crate::cli::LangArg;
 use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn, SignFn};
 use crate::report::signing::{PersonalReport, Refusal, SignError};
 use crate::report::{CardReport, CertSlot, Lang, PinReport, ReadError};
@@ -58,24 +59,6 @@ pub struct GuiArgs {
     /// Judge days left and status on this JST date instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
-}
-
-/// `--lang` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
-    /// 日本語.
-    Ja,
-    /// English.
-    En,
-}
-
-impl From<LangArg> for Lang {
-    fn from(l: LangArg) -> Self {
-        match l {
-            LangArg::Ja => Lang::Ja,
-            LangArg::En => Lang::En,
-        }
-    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -16,13 +16,12 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use myna_kigen::card::EF_SIGN_PIN;
-use myna_kigen::cert::{CertRole, TrustStore};
+use myna_kigen::cert::TrustStore;
 use myna_kigen::gui::{App, AppConfig, Settings};
 use myna_kigen::monitor::{ReadFn, SignFn};
 use myna_kigen::report::signing::{SignRequest, read_card_with_signing_and_trust};
 use myna_kigen::report::{Lang, ReadError, ReadOptions, read_card_with};
-use myna_kigen::sim::certs::ca_cert_der;
-use myna_kigen::sim::{CertKind, Scenario, SimCard, SimReaders, SimReadersHandle};
+use myna_kigen::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
 use myna_kigen::transport::Transport;
 
 // ---- the simulated readers, read by the product's own reading ----
@@ -67,17 +66,7 @@ fn today() -> NaiveDate {
 
 /// The J-LIS roots and, so genuineness can be shown as verified, the simulated card's roots.
 fn sim_trust() -> TrustStore {
-    TrustStore::jlis()
-        .with_root_der(
-            "simulated user-authentication root",
-            CertRole::UserAuthentication,
-            &ca_cert_der(CertKind::UserAuthentication).unwrap(),
-        )
-        .with_root_der(
-            "simulated signing root",
-            CertRole::Signing,
-            &ca_cert_der(CertKind::Signing).unwrap(),
-        )
+    TrustStore::jlis().with_simulated_roots().unwrap()
 }
 
 /// The product's reading ([`read_card_with`]) with [`sim_trust`].
@@ -422,12 +411,7 @@ const SEND: &str = "パスワードを送って読む";
 const SIGN_BLOCK: &str = "署名用電子証明書の有効期限";
 
 fn verifies_with_data(card: &Arc<Mutex<SimCard>>) -> usize {
-    card.lock()
-        .unwrap()
-        .log()
-        .iter()
-        .filter(|c| c.verify_with_data)
-        .count()
+    card.lock().unwrap().verifies_with_data()
 }
 
 fn log_len(card: &Arc<Mutex<SimCard>>) -> usize {

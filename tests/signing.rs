@@ -11,14 +11,14 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use myna_kigen::card::EF_SIGN_PIN;
-use myna_kigen::cert::{CertRole, Genuineness, TrustStore};
+use myna_kigen::cert::{Genuineness, TrustStore};
 use myna_kigen::cli::{Io, run_with};
 use myna_kigen::report::signing::{
     Comparison, Refusal, SignError, SignRequest, compare, read_card_with_signing_and_trust,
 };
 use myna_kigen::report::{CertSlot, ReadOptions, exit};
 use myna_kigen::secret::SigningPassword;
-use myna_kigen::sim::{CertKind, Scenario, SimCard, SimCardBuilder, SimTransport, certs};
+use myna_kigen::sim::{Scenario, SimCard, SimCardBuilder, SimTransport};
 
 const EF_AUTH_PIN: [u8; 2] = [0x00, 0x18];
 
@@ -98,12 +98,7 @@ fn cli(card: &Arc<Mutex<SimCard>>, args: &[&str], stdin: &str, typed: Option<&st
 }
 
 fn verifies_with_data(card: &Arc<Mutex<SimCard>>) -> usize {
-    card.lock()
-        .unwrap()
-        .log()
-        .iter()
-        .filter(|c| c.verify_with_data)
-        .count()
+    card.lock().unwrap().verifies_with_data()
 }
 
 fn h(s: &str) -> Vec<u8> {
@@ -448,17 +443,7 @@ fn password_debug_output_is_redacted() {
 }
 
 fn sim_trust() -> TrustStore {
-    TrustStore::jlis()
-        .with_root_der(
-            "sim",
-            CertRole::UserAuthentication,
-            &certs::ca_cert_der(CertKind::UserAuthentication).unwrap(),
-        )
-        .with_root_der(
-            "sim",
-            CertRole::Signing,
-            &certs::ca_cert_der(CertKind::Signing).unwrap(),
-        )
+    TrustStore::jlis().with_simulated_roots().unwrap()
 }
 
 fn options() -> ReadOptions {

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use super::{Cli, Command, Io, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang};
 use crate::card::{CardSession, PinStatus};
+use crate::monitor::today_jst;
 use crate::report::signing::{self, Decision, SignError, SignRequest};
 use crate::report::{self, Lang, ReadError, ReadOptions, exit, text};
 use crate::secret::SigningPassword;
@@ -28,14 +29,6 @@ pub(super) fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, io: &
     }
 }
 
-/// Today's date in Japan, from the clock (front ends only; everything below takes it as an
-/// argument).
-fn today_jst() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&crate::cert::JST)
-        .date_naive()
-}
-
 /// A failure as the person sees it: the sentence on stderr, and with `--json` an error object
 /// on stdout so scripts always get one JSON value.
 fn fail(
@@ -45,15 +38,24 @@ fn fail(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let _ = writeln!(err, "{}", error.message(lang));
-    if json {
-        let value = serde_json::json!({
-            "schema": report::SCHEMA,
-            "error": { "code": error.code(), "message": error.message(lang) },
-        });
+    let detail = serde_json::json!({ "code": error.code(), "message": error.message(lang) });
+    write_failure(&error.message(lang), json.then_some(detail), out, err);
+    error.exit_code()
+}
+
+/// Writes a failure: its sentence on stderr and, when `json` is given, `{"schema", "error"}` on
+/// stdout.
+fn write_failure(
+    sentence: &str,
+    json: Option<serde_json::Value>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) {
+    let _ = writeln!(err, "{sentence}");
+    if let Some(detail) = json {
+        let value = serde_json::json!({ "schema": report::SCHEMA, "error": detail });
         let _ = writeln!(out, "{value}");
     }
-    error.exit_code()
 }
 
 fn usage(message: &str, err: &mut dyn Write) -> i32 {
@@ -372,18 +374,12 @@ fn sign_fail(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let _ = writeln!(err, "{}", error.message(lang));
-    if json {
-        let value = serde_json::json!({
-            "schema": report::SCHEMA,
-            "error": {
-                "code": error.code(),
-                "message": error.message(lang),
-                "tries_left": error.tries_left(),
-            },
-        });
-        let _ = writeln!(out, "{value}");
-    }
+    let detail = serde_json::json!({
+        "code": error.code(),
+        "message": error.message(lang),
+        "tries_left": error.tries_left(),
+    });
+    write_failure(&error.message(lang), json.then_some(detail), out, err);
     error.exit_code()
 }
 

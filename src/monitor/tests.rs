@@ -391,20 +391,9 @@ fn today_jst_is_utc_plus_nine() {
 // ---- the signing reading on the worker ----
 
 fn sim_trust() -> crate::cert::TrustStore {
-    use crate::cert::CertRole;
-    use crate::sim::CertKind;
-    use crate::sim::certs::ca_cert_der;
     crate::cert::TrustStore::jlis()
-        .with_root_der(
-            "sim",
-            CertRole::UserAuthentication,
-            &ca_cert_der(CertKind::UserAuthentication).unwrap(),
-        )
-        .with_root_der(
-            "sim",
-            CertRole::Signing,
-            &ca_cert_der(CertKind::Signing).unwrap(),
-        )
+        .with_simulated_roots()
+        .unwrap()
 }
 
 /// The product's readings with the simulated roots trusted.
@@ -450,12 +439,7 @@ fn sign_result(rx: &Receiver<MonitorEvent>) -> Result<Box<CardReport>, SignError
 }
 
 fn verifies(card: &Arc<Mutex<crate::sim::SimCard>>) -> usize {
-    card.lock()
-        .unwrap()
-        .log()
-        .iter()
-        .filter(|c| c.verify_with_data)
-        .count()
+    card.lock().unwrap().verifies_with_data()
 }
 
 fn password(s: &str) -> SigningPassword {

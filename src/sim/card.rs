@@ -668,6 +668,11 @@ impl SimCard {
         &self.log
     }
 
+    /// How many VERIFY commands so far carried data (a PIN or a password).
+    pub fn verifies_with_data(&self) -> usize {
+        self.log.iter().filter(|c| c.verify_with_data).count()
+    }
+
     /// APDUs received since the card was built.
     pub fn apdu_count(&self) -> u32 {
         self.count

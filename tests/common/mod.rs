@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use myna_kigen::cert::{CertRole, TrustStore};
+use myna_kigen::cert::TrustStore;
 use myna_kigen::report::ReadOptions;
 use myna_kigen::sim::card::{LoggedCommand, SimCard};
 use myna_kigen::sim::{CertKind, Scenario, SimCardBuilder, SimTransport, certs};
@@ -50,9 +50,9 @@ pub fn sim_auth_ca() -> Vec<u8> {
     certs::ca_cert_der(CertKind::UserAuthentication).unwrap()
 }
 
-/// J-LIS roots plus the simulated root.
+/// J-LIS roots plus the simulated roots.
 pub fn sim_store() -> TrustStore {
-    TrustStore::jlis().with_root_der("simulated", CertRole::UserAuthentication, &sim_auth_ca())
+    TrustStore::jlis().with_simulated_roots().unwrap()
 }
 
 /// The user-authentication certificate of a scenario, built the way the scenario builds it.

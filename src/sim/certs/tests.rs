@@ -25,17 +25,7 @@ fn spec(kind: CertKind) -> EndEntity {
 }
 
 fn store() -> TrustStore {
-    TrustStore::jlis()
-        .with_root_der(
-            "sim auth",
-            CertRole::UserAuthentication,
-            &ca_cert_der(CertKind::UserAuthentication).unwrap(),
-        )
-        .with_root_der(
-            "sim sign",
-            CertRole::Signing,
-            &ca_cert_der(CertKind::Signing).unwrap(),
-        )
+    TrustStore::jlis().with_simulated_roots().unwrap()
 }
 
 #[test]

@@ -103,17 +103,7 @@ use chrono::Datelike;
 #[test]
 fn every_scenario_card_reads_as_it_should() {
     let t = today();
-    let trust = TrustStore::jlis()
-        .with_root_der(
-            "sim",
-            CertRole::UserAuthentication,
-            &certs::ca_cert_der(CertKind::UserAuthentication).unwrap(),
-        )
-        .with_root_der(
-            "sim",
-            CertRole::Signing,
-            &certs::ca_cert_der(CertKind::Signing).unwrap(),
-        );
+    let trust = TrustStore::jlis().with_simulated_roots().unwrap();
     for s in Scenario::ALL {
         let mut c = s.card(t).unwrap();
         let dates = s.dates(t).unwrap();
