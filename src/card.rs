@@ -196,6 +196,17 @@ pub enum SignPresence {
     Unknown,
 }
 
+impl SignPresence {
+    /// `Some(true)` present, `Some(false)` absent, `None` unknown.
+    pub fn known(self) -> Option<bool> {
+        match self {
+            SignPresence::Present => Some(true),
+            SignPresence::Absent => Some(false),
+            SignPresence::Unknown => None,
+        }
+    }
+}
+
 /// The card's answer to the signing password (one VERIFY with data, never retried).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VerifyOutcome {

@@ -324,7 +324,7 @@ fn password_from(stdin: &mut dyn BufRead) -> Result<SigningPassword, SignError> 
     }
 }
 
-/// `read --sign`: the no-PIN reading first (the tries left, spending none), the decision, the
+/// `read --sign`: the signing password's tries left (spending none) and the decision, the
 /// password (given, or asked for without echo), then the reading with the password.
 fn read_signing(
     args: &ReadArgs,
@@ -335,14 +335,10 @@ fn read_signing(
     lang: Lang,
     err: &mut dyn Write,
 ) -> Result<report::CardReport, SignError> {
-    let public = report::read_card(transport, options)?;
-    let pin = public.pins.get("sign").copied();
-    let _ = writeln!(err, "{}", signing::tries_before_asking(pin.as_ref(), lang));
-    let present = match &public.sign {
-        report::CertSlot::NotRead(n) => n.present,
-        report::CertSlot::Read(_) => Some(true),
-    };
-    if let Decision::Refuse(r) = signing::decide(pin.as_ref(), present, args.last_try) {
+    // Only what the decision needs, before asking; the reading itself comes after.
+    let (pin, present) = signing::signing_status(transport)?;
+    let _ = writeln!(err, "{}", signing::tries_before_asking(Some(&pin), lang));
+    if let Decision::Refuse(r) = signing::decide(Some(&pin), present, args.last_try) {
         return Err(SignError::Refused(r));
     }
     let password = match password {

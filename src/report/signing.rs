@@ -165,6 +165,28 @@ pub fn read_card_with_signing_and_trust(
     }
 }
 
+/// What must be known before anyone is asked for the password, read without spending a try
+/// and without the rest of a reading: the signing password's counter and whether a signing
+/// certificate is present (SELECT JPKI, EF 0008, SELECT EF 001B, VERIFY without data).
+pub fn signing_status(
+    transport: &mut dyn Transport,
+) -> Result<(PinReport, Option<bool>), ReadError> {
+    let extended = transport.supports_extended_length();
+    let mut tx = transport.transaction()?;
+    let mut session = CardSession::new(tx.as_mut(), extended);
+    session.select_jpki()?;
+    let present = session.sign_presence()?.known();
+    let pin = session.pin_status(crate::card::JPKI_AID, crate::card::EF_SIGN_PIN)?;
+    Ok((
+        PinReport {
+            tries_left: pin.tries_left,
+            max: pin.max,
+            state: pin.state,
+        },
+        present,
+    ))
+}
+
 fn sign_session(
     session: &mut CardSession<'_>,
     reader: String,
