@@ -23,18 +23,8 @@ TODAY=2026-04-01
 OUT=docs/images
 W=960 H=820
 
-# A private home, so remembered settings (language, counter mode) do not leak into the pictures.
-HOME_DIR=$(mktemp -d)
-# Xvfb picks a free display itself (-displayfd), so other users of Xvfb on this machine are
-# never shared with.
-DISPLAY_FILE=$(mktemp)
-Xvfb -displayfd 3 -screen 0 ${W:-960}x${H:-820}x24 -nolisten tcp 3>"$DISPLAY_FILE" >/dev/null 2>&1 &
-XVFB=$!
-cleanup() { kill "$XVFB" 2>/dev/null || true; rm -rf "$HOME_DIR" "$DISPLAY_FILE"; }
-trap cleanup EXIT
-for _ in $(seq 100); do [ -s "$DISPLAY_FILE" ] && break; sleep 0.05; done
-export DISPLAY=:$(cat "$DISPLAY_FILE")
-for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+# A private Xvfb display and home (remembered settings do not leak in).
+. scripts/xvfb.sh
 
 # shot NAME ARGS...: start the window with ARGS, wait for it to settle, save $OUT/NAME.png.
 shot() {
