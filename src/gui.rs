@@ -30,7 +30,7 @@ use crate::report::{CardReport, CertSlot, Lang, PinReport, ReadError};
 use crate::secret::SigningPassword;
 use crate::sim::transport::READER_NAME as SIM_READER;
 use crate::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
-use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
+use crate::transport::{ReaderInfo, Readers};
 
 /// The bundled Japanese font (BIZ UDGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`).
 /// It covers all of JIS X 0208, so names from signing certificates can be shown later.
@@ -109,14 +109,11 @@ pub struct AppConfig {
     pub timing: Option<Instant>,
 }
 
-/// The system's PC/SC readers. The one place the real reader stack is plugged in.
-///
-/// When the service cannot be reached the constructor is retried by [`RetryingReaders`], so the
-/// window shows the "service not running" sentence and recovers once the service starts.
+/// The system's PC/SC readers. The one place the real reader stack is plugged in. A service
+/// that is not running yet is reported by the monitor (the window shows its sentence) and found
+/// once it starts.
 pub fn system_readers() -> Box<dyn Readers> {
-    Box::new(RetryingReaders::new(|| {
-        crate::transport::pcsc::PcscReaders::new().map(|r| Box::new(r) as Box<dyn Readers>)
-    }))
+    Box::new(crate::transport::pcsc::PcscReaders::lazy())
 }
 
 /// The simulated card and reader for `--demo SCENARIO`, with the scenario's dates set around
@@ -157,70 +154,6 @@ impl Demo {
     /// Puts the simulated card back on its reader.
     pub fn place_card(&self) {
         self.handle.place_shared(SIM_READER, Arc::clone(&self.card));
-    }
-}
-
-/// Readers whose constructor may fail (PC/SC service down): tried again on each use, so a
-/// service started later is found. Until then every call reports
-/// [`TransportError::ServiceUnavailable`].
-pub struct RetryingReaders {
-    make: Box<dyn FnMut() -> Result<Box<dyn Readers>, TransportError> + Send>,
-    inner: Option<Box<dyn Readers>>,
-    waker: Arc<Mutex<Option<Waker>>>,
-}
-
-impl RetryingReaders {
-    /// Readers made by `make`, now or on a later call.
-    pub fn new(
-        make: impl FnMut() -> Result<Box<dyn Readers>, TransportError> + Send + 'static,
-    ) -> Self {
-        let mut r = RetryingReaders {
-            make: Box::new(make),
-            inner: None,
-            waker: Arc::new(Mutex::new(None)),
-        };
-        let _ = r.get();
-        r
-    }
-
-    fn get(&mut self) -> Result<&mut Box<dyn Readers>, TransportError> {
-        if self.inner.is_none() {
-            let made = (self.make)()?;
-            if let Ok(mut w) = self.waker.lock() {
-                *w = Some(made.waker());
-            }
-            self.inner = Some(made);
-        }
-        self.inner
-            .as_mut()
-            .ok_or(TransportError::ServiceUnavailable)
-    }
-}
-
-impl Readers for RetryingReaders {
-    fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
-        self.get()?.list()
-    }
-
-    fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
-        self.get()?.connect(reader)
-    }
-
-    fn wait_for_change(
-        &mut self,
-        known: &[ReaderInfo],
-        timeout: std::time::Duration,
-    ) -> Result<Vec<ReaderInfo>, TransportError> {
-        self.get()?.wait_for_change(known, timeout)
-    }
-
-    fn waker(&self) -> Waker {
-        let slot = Arc::clone(&self.waker);
-        Arc::new(move || {
-            if let Some(w) = slot.lock().ok().and_then(|w| w.clone()) {
-                w();
-            }
-        })
     }
 }
 

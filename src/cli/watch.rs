@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::Duration;
 
 use super::{WatchArgs, choose_lang};
 use crate::monitor::{Monitor, MonitorEvent, MonitorOptions, ReadFn};
@@ -41,9 +40,6 @@ fn install_ctrl_c() -> Result<(), String> {
         .clone()
 }
 
-/// How long to wait before asking again for a PC/SC service that was not running at start.
-const START_RETRY: Duration = Duration::from_secs(1);
-
 pub(super) fn watch(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let lang = choose_lang(args.lang);
     let (tx, rx) = mpsc::channel();
@@ -62,25 +58,8 @@ pub(super) fn watch(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) 
         lang,
     };
     let _ = writeln!(err, "{}", waiting(lang));
-    // The service may not be running yet: say so once, and keep asking until it is (or Ctrl-C).
-    let mut said_down = false;
-    let readers = loop {
-        match PcscReaders::new() {
-            Ok(r) => break r,
-            Err(e) => {
-                if !said_down {
-                    said_down = true;
-                    if !printer.failure(None, &ReadError::from(e), out) {
-                        return exit::OK;
-                    }
-                }
-                if let Ok(Msg::Interrupt) = rx.recv_timeout(START_RETRY) {
-                    clear_interrupt_target();
-                    return exit::OK;
-                }
-            }
-        }
-    };
+    // A service that is not running yet is said once by the monitor, which keeps asking.
+    let readers = PcscReaders::lazy();
     let code = run(Box::new(readers), options, &printer, tx, &rx, out);
     clear_interrupt_target();
     code
@@ -238,6 +217,7 @@ mod tests {
     use crate::sim::{Scenario, SimReaders};
     use chrono::NaiveDate;
     use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
     /// A `Write` the test can read while the loop runs on another thread.
     #[derive(Clone, Default)]

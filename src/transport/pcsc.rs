@@ -58,13 +58,21 @@ pub struct PcscReaders {
 impl PcscReaders {
     /// Establishes a PC/SC context. A stopped service is [`TransportError::ServiceUnavailable`].
     pub fn new() -> Result<Self, TransportError> {
-        let mut readers = Self {
+        let mut readers = Self::lazy();
+        readers.context()?;
+        Ok(readers)
+    }
+
+    /// Readers whose context is established on first use, for programs that wait for readers
+    /// (`watch`, the window): a service that is not running yet is not an error here. Until it
+    /// runs every call reports [`TransportError::ServiceUnavailable`]; then the readers appear,
+    /// as after a restart of the service.
+    pub fn lazy() -> Self {
+        Self {
             context: None,
             wake_target: Arc::new(Mutex::new(None)),
             woken: Arc::new(AtomicBool::new(false)),
-        };
-        readers.context()?;
-        Ok(readers)
+        }
     }
 
     /// The current context, established again when an earlier call found it lost.
