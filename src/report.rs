@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use crate::apdu::ApduError;
-use crate::card::{CardError, CardKind, CardSession, PinState, SignPresence};
+use crate::card::{CardError, CardKind, CardSession, PinState};
 use crate::cert::{CertError, Certificate, Genuineness, TrustStore};
 use crate::rules::{self, Status};
 use crate::transport::{Transport, TransportError};
@@ -359,22 +359,16 @@ fn read_session(
         }
     };
 
-    let sign = CertSlot::NotRead(match public.sign_presence {
-        SignPresence::Absent => NotRead {
-            present: Some(false),
-            read: false,
-            reason: "absent".to_owned(),
-        },
-        SignPresence::Present => NotRead {
-            present: Some(true),
-            read: false,
-            reason: "password_required".to_owned(),
-        },
-        SignPresence::Unknown => NotRead {
-            present: None,
-            read: false,
-            reason: "password_required".to_owned(),
-        },
+    let present = public.sign_presence.known();
+    let sign = CertSlot::NotRead(NotRead {
+        present,
+        read: false,
+        reason: if present == Some(false) {
+            "absent"
+        } else {
+            "password_required"
+        }
+        .to_owned(),
     });
 
     let card_read = public.card_expiry.map(|e| e.date);
