@@ -26,27 +26,29 @@ use x509_cert::time::{Time, Validity};
 
 use super::*;
 
+/// The repository's copies of the J-LIS roots (public trust anchors, domain.md §3).
 fn fixtures() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let near = root.join("../shared/fixtures/jpki-ca");
-    if near.exists() {
-        near
-    } else {
-        root.join("../../shared/fixtures/jpki-ca")
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/jpki-ca")
 }
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(fixtures().join(name)).unwrap()
 }
 
-const ROOTS: [(&str, CertRole, u8, &str, &str); 5] = [
+const ROOTS: [(&str, CertRole, u8, &str, &str); 6] = [
     (
         "authca-gen1.der",
         CertRole::UserAuthentication,
         1,
         "01",
         "2025-10-19",
+    ),
+    (
+        "authca-gen2.der",
+        CertRole::UserAuthentication,
+        2,
+        "0133C349",
+        "2029-09-14",
     ),
     (
         "authca-gen3.der",

@@ -50,14 +50,17 @@ pub struct RootInfo {
     pub sha256: [u8; 32],
 }
 
-/// The J-LIS roots with a recorded fingerprint (domain.md §3): (role, generation, SHA-256 hex).
-/// The user-authentication generation-2 root has none recorded yet, so cards under it come out
-/// [`Genuineness::UnknownRoot`].
-pub const JLIS_ROOTS: [(CertRole, u8, &str); 5] = [
+/// The six J-LIS roots (domain.md §3): (role, generation, SHA-256 hex of the DER).
+pub const JLIS_ROOTS: [(CertRole, u8, &str); 6] = [
     (
         CertRole::UserAuthentication,
         1,
         "4DCFC4CA0AAF9FB2A3081B3F0C991C320B3ACC008667A341EEAEC5AF1D58CA7D",
+    ),
+    (
+        CertRole::UserAuthentication,
+        2,
+        "0D98DE47FC11B7F67126874B7028B6026A803D2638D6EDFE53176953961FADE6",
     ),
     (
         CertRole::UserAuthentication,
