@@ -3,14 +3,14 @@
 //!
 //! Needs pcscd running with vsmartcard-vpcd and the first virtual reader free:
 //! `cargo run --release --example pcsc_latency [ROUNDS]`. Prints the wall time of the reading
-//! alone (`read_card` on a connected card) and of connect + reading (what `myna-kigen read`
+//! alone (`Reader::read` on a connected card) and of connect + reading (what `myna-kigen read`
 //! does after start-up), as minimum / median / maximum. Figures are in docs/testing.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use myna_kigen::report::{ReadOptions, read_card};
+use myna_kigen::reading::{ReadOptions, Reader};
 use myna_kigen::sim::Scenario;
 use myna_kigen::transport::Readers;
 use myna_kigen::transport::pcsc::PcscReaders;
@@ -53,7 +53,7 @@ fn main() {
         let started = Instant::now();
         let mut transport = readers.connect(READER).unwrap();
         let connected = Instant::now();
-        let report = read_card(transport.as_mut(), &options).unwrap();
+        let report = Reader::jlis().read(transport.as_mut(), &options).unwrap();
         let done = Instant::now();
         drop(transport);
         if reading.is_empty() {

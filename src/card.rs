@@ -74,11 +74,37 @@ pub const MAX_DER_LEN: usize = 8192;
 /// Bytes asked for by one short READ BINARY (`Le = 00`).
 const SHORT_CHUNK: usize = 256;
 
+/// Which PIN, as the JSON names it (`pins.auth`, `pins.sign`, ...). The variants are in the
+/// alphabetical order of those names, so a map keyed by them serialises in the same order as
+/// one keyed by the names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinId {
+    /// JPKI user-authentication PIN (EF 0018).
+    Auth,
+    /// 住基 PIN (EF 001C).
+    Juki,
+    /// 券面事項入力補助 PIN (EF 0011).
+    KenmenHojo,
+    /// 券面事項入力補助 照合番号A (EF 0014).
+    KenmenHojoA,
+    /// 券面事項入力補助 照合番号B (EF 0015).
+    KenmenHojoB,
+    /// 券面事項確認 照合番号A (EF 0013).
+    KenmenKakuninA,
+    /// 券面事項確認 照合番号B (EF 0012).
+    KenmenKakuninB,
+    /// A PIN file not in [`PIN_FILES`].
+    Other,
+    /// JPKI signing password (EF 001B).
+    Sign,
+}
+
 /// One PIN file the card may expose, with the tries a fresh PIN has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PinFile {
-    /// Stable key for JSON and tests.
-    pub key: &'static str,
+    /// Which PIN.
+    pub id: PinId,
     /// The application holding it.
     pub app: [u8; 10],
     /// Its file identifier.
@@ -97,49 +123,49 @@ pub struct PinFile {
 /// a card reports more than `max`, the reported number raises `max`.
 pub const PIN_FILES: [PinFile; 8] = [
     PinFile {
-        key: "auth",
+        id: PinId::Auth,
         app: JPKI_AID,
         fid: EF_AUTH_PIN,
         max: 3,
     },
     PinFile {
-        key: "sign",
+        id: PinId::Sign,
         app: JPKI_AID,
         fid: EF_SIGN_PIN,
         max: 5,
     },
     PinFile {
-        key: "kenmen_hojo",
+        id: PinId::KenmenHojo,
         app: KENMEN_HOJO_AID,
         fid: [0x00, 0x11],
         max: 3,
     },
     PinFile {
-        key: "kenmen_hojo_a",
+        id: PinId::KenmenHojoA,
         app: KENMEN_HOJO_AID,
         fid: [0x00, 0x14],
         max: 10,
     },
     PinFile {
-        key: "kenmen_hojo_b",
+        id: PinId::KenmenHojoB,
         app: KENMEN_HOJO_AID,
         fid: [0x00, 0x15],
         max: 10,
     },
     PinFile {
-        key: "kenmen_kakunin_a",
+        id: PinId::KenmenKakuninA,
         app: KENMEN_KAKUNIN_AID,
         fid: [0x00, 0x13],
         max: 10,
     },
     PinFile {
-        key: "kenmen_kakunin_b",
+        id: PinId::KenmenKakuninB,
         app: KENMEN_KAKUNIN_AID,
         fid: [0x00, 0x12],
         max: 10,
     },
     PinFile {
-        key: "juki",
+        id: PinId::Juki,
         app: JUKI_AID,
         fid: [0x00, 0x1C],
         max: 3,
@@ -152,9 +178,8 @@ const PIN_APPS: [[u8; 10]; 4] = [JPKI_AID, KENMEN_HOJO_AID, KENMEN_KAKUNIN_AID, 
 /// One PIN's retry counter, as read without spending a try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PinStatus {
-    /// Which PIN: `auth`, `sign`, `kenmen_hojo`, `kenmen_hojo_a`, `kenmen_hojo_b`,
-    /// `kenmen_kakunin_a`, `kenmen_kakunin_b`, `juki` (`other` for a file not in the table).
-    pub key: &'static str,
+    /// Which PIN.
+    pub id: PinId,
     /// Its file identifier.
     pub fid: [u8; 2],
     /// The tries a fresh PIN has (see [`PIN_FILES`]).
@@ -618,9 +643,9 @@ impl<'a> CardSession<'a> {
         let (key, max) = PIN_FILES
             .iter()
             .find(|p| p.app == app_aid && p.fid == fid)
-            .map_or(("other", 0), |p| (p.key, p.max));
+            .map_or((PinId::Other, 0), |p| (p.id, p.max));
         let mut status = PinStatus {
-            key,
+            id: key,
             fid,
             max,
             tries_left: None,
@@ -670,7 +695,7 @@ impl<'a> CardSession<'a> {
                     out.push(self.pin_status(app, file.fid)?);
                 } else {
                     out.push(PinStatus {
-                        key: file.key,
+                        id: file.id,
                         fid: file.fid,
                         max: file.max,
                         tries_left: None,
@@ -1285,7 +1310,7 @@ mod tests {
         let mut c = CardSession::new(&mut s, true);
         let p = c.pin_status(JPKI_AID, EF_SIGN_PIN).unwrap();
         assert_eq!(c.apdu_count(), 3);
-        assert_eq!((p.key, p.fid), ("sign", EF_SIGN_PIN));
+        assert_eq!((p.id, p.fid), (PinId::Sign, EF_SIGN_PIN));
         p
     }
 
@@ -1390,7 +1415,10 @@ mod tests {
         ]);
         let mut c = CardSession::new(&mut s, true);
         let p = c.pin_status(JPKI_AID, EF_AUTH_PIN).unwrap();
-        assert_eq!((p.key, p.state, p.max), ("auth", PinState::Unavailable, 3));
+        assert_eq!(
+            (p.id, p.state, p.max),
+            (PinId::Auth, PinState::Unavailable, 3)
+        );
     }
 
     #[test]
@@ -1421,19 +1449,29 @@ mod tests {
         assert!(s.done());
         let got: Vec<_> = pins
             .iter()
-            .map(|p| (p.key, p.fid, p.state, p.tries_left))
+            .map(|p| (p.id, p.fid, p.state, p.tries_left))
             .collect();
         assert_eq!(
             got,
             vec![
-                ("auth", [0, 0x18], PinState::Ok, Some(3)),
-                ("sign", [0, 0x1B], PinState::Locked, Some(0)),
-                ("kenmen_hojo", [0, 0x11], PinState::Verified, None),
-                ("kenmen_hojo_a", [0, 0x14], PinState::Ok, Some(10)),
-                ("kenmen_hojo_b", [0, 0x15], PinState::Unavailable, None),
-                ("kenmen_kakunin_a", [0, 0x13], PinState::Unavailable, None),
-                ("kenmen_kakunin_b", [0, 0x12], PinState::Unavailable, None),
-                ("juki", [0, 0x1C], PinState::Locked, Some(0)),
+                (PinId::Auth, [0, 0x18], PinState::Ok, Some(3)),
+                (PinId::Sign, [0, 0x1B], PinState::Locked, Some(0)),
+                (PinId::KenmenHojo, [0, 0x11], PinState::Verified, None),
+                (PinId::KenmenHojoA, [0, 0x14], PinState::Ok, Some(10)),
+                (PinId::KenmenHojoB, [0, 0x15], PinState::Unavailable, None),
+                (
+                    PinId::KenmenKakuninA,
+                    [0, 0x13],
+                    PinState::Unavailable,
+                    None
+                ),
+                (
+                    PinId::KenmenKakuninB,
+                    [0, 0x12],
+                    PinState::Unavailable,
+                    None
+                ),
+                (PinId::Juki, [0, 0x1C], PinState::Locked, Some(0)),
             ]
         );
         // No JPKI application: not a My Number Card.
@@ -1625,9 +1663,9 @@ mod tests {
         assert_eq!(
             r.pins
                 .iter()
-                .map(|p| (p.key, p.tries_left))
+                .map(|p| (p.id, p.tries_left))
                 .collect::<Vec<_>>(),
-            vec![("auth", Some(3)), ("sign", Some(5))]
+            vec![(PinId::Auth, Some(3)), (PinId::Sign, Some(5))]
         );
     }
 

@@ -22,11 +22,14 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::card::PinId;
 use crate::card::PinState;
-use crate::cli::LangArg;
+use crate::messages::Lang;
 use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn, SignFn};
-use crate::report::signing::{PersonalReport, Refusal, SignError};
-use crate::report::{CardReport, CertSlot, Lang, PinReport, ReadError};
+use crate::reading::{
+    ReadError, Reader, Refusal, SignError, is_locked, needs_last_try_confirmation,
+};
+use crate::report::{CardReport, CertSlot, PersonalReport, PinReport};
 use crate::secret::SigningPassword;
 use crate::sim::transport::READER_NAME as SIM_READER;
 use crate::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
@@ -51,14 +54,18 @@ pub struct GuiArgs {
     #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "valid")]
     pub demo: Option<String>,
     /// Language of the window (default: the last one used, else Japanese).
-    #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
+    #[arg(long, value_name = "ja|en", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
     /// Start in counter mode (large text, cleared when the card leaves, nothing personal).
     #[arg(long)]
     pub counter: bool,
     /// Judge days left and status on this JST date instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("not ja or en: {s}"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -95,7 +102,7 @@ pub struct Settings {
 pub struct AppConfig {
     /// The readers (system PC/SC, or the simulated ones).
     pub readers: Box<dyn Readers>,
-    /// Reads one card (in the product: [`crate::report::read_card`]).
+    /// Reads one card (in the product: [`Reader::read`]).
     pub read: ReadFn,
     /// Reads one card with the signing password (in the product:
     /// [`crate::monitor::default_sign_fn`]).
@@ -235,21 +242,6 @@ impl SignDialog {
     pub fn reader(&self) -> &str {
         &self.reader
     }
-}
-
-/// Whether the password for the signing PIN `pin` may only be sent with the last-try
-/// confirmation: one try left, or the card did not tell.
-pub fn needs_last_try_confirmation(pin: Option<&PinReport>) -> bool {
-    match pin {
-        Some(p) if p.state == PinState::Locked || p.tries_left == Some(0) => false,
-        Some(p) => p.tries_left.is_none_or(|t| t <= 1),
-        None => true,
-    }
-}
-
-/// Whether the signing PIN `pin` is locked (no entry is offered).
-pub fn sign_locked(pin: Option<&PinReport>) -> bool {
-    pin.is_some_and(|p| p.state == PinState::Locked || p.tries_left == Some(0))
 }
 
 /// The window's state.
@@ -460,7 +452,7 @@ impl App {
             Err(e) => {
                 // What the card said about the counter is shown at once (the dialog's next
                 // opening starts from it).
-                if let Some(p) = report.pins.get_mut("sign") {
+                if let Some(p) = report.pins.get_mut(&PinId::Sign) {
                     match &e {
                         SignError::WrongPassword { tries_left } => {
                             p.tries_left = Some(*tries_left);
@@ -533,7 +525,7 @@ impl App {
     /// The signing PIN's counter of the card shown.
     pub fn sign_pin(&self) -> Option<PinReport> {
         self.current_report()
-            .and_then(|(_, r)| r.pins.get("sign").copied())
+            .and_then(|(_, r)| r.pins.get(&PinId::Sign).copied())
     }
 
     /// Whether the dialog's OK is enabled: a well-formed password, not locked, and the last-try
@@ -543,7 +535,7 @@ impl App {
             return false;
         };
         let pin = self.sign_pin();
-        !sign_locked(pin.as_ref())
+        !is_locked(pin.as_ref())
             && SigningPassword::parse(&d.password).is_ok()
             && (!needs_last_try_confirmation(pin.as_ref()) || d.confirm_last_try)
     }
@@ -772,7 +764,7 @@ pub fn run(
     }));
     let (readers, demo) = match &args.demo {
         Some(scenario) => {
-            let today = args.today.unwrap_or_else(crate::monitor::today_jst);
+            let today = args.today.unwrap_or_else(crate::clock::today_jst);
             let (readers, demo) = demo_readers(scenario, today)?;
             (readers, Some(demo))
         }
@@ -780,7 +772,7 @@ pub fn run(
     };
     let config = AppConfig {
         readers,
-        read: Arc::new(crate::report::read_card),
+        read: crate::monitor::read_fn(Reader::jlis()),
         sign: crate::monitor::default_sign_fn(),
         today: args.today,
         demo,
@@ -795,7 +787,7 @@ pub fn run(
                 .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
                 .unwrap_or_default();
             if let Some(l) = args.lang {
-                settings.lang = l.into();
+                settings.lang = l;
             }
             if args.counter {
                 settings.counter_mode = true;

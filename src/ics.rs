@@ -3,7 +3,9 @@
 
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::report::{CardReport, CertReport, CertSlot, Lang};
+use crate::messages::{self, Lang};
+use crate::report::{CardReport, CertReport, CertSlot};
+use crate::rules::Item;
 
 /// One all-day event of the calendar, before it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,39 +33,13 @@ pub fn events(report: &CardReport, lang: Lang) -> Vec<DayEvent> {
 }
 
 fn push_cert_events(out: &mut Vec<DayEvent>, cert: &CertReport, auth: bool, lang: Lang) {
-    let (which_ja, which_en, tag) = if auth {
-        (
-            "利用者証明用電子証明書",
-            "user-authentication certificate",
-            "auth",
-        )
+    let (item, tag) = if auth {
+        (Item::Auth, "auth")
     } else {
-        ("署名用電子証明書", "signing certificate", "sign")
+        (Item::Sign, "sign")
     };
     let uid = |what: &str| format!("myna-kigen-{tag}-{}-{what}", cert.serial);
-    let expiry = cert.expiry.format("%Y-%m-%d");
-    let (s1, d1, s2, d2) = match lang {
-        Lang::Ja => (
-            format!("{which_ja}の更新受付開始"),
-            format!(
-                "マイナンバーカードの{which_ja}は今日から更新できます (有効期限 {expiry})。市区町村の窓口で無料で手続きできます。"
-            ),
-            format!("{which_ja}の有効期限"),
-            format!(
-                "{which_ja}は今日の23時59分59秒 (日本時間) で期限が切れます。更新は市区町村の窓口で無料です。"
-            ),
-        ),
-        Lang::En => (
-            format!("My Number Card {which_en}: renewal opens"),
-            format!(
-                "The {which_en} on your My Number Card can be renewed from today (it expires on {expiry}). Renewal is free at your municipal office."
-            ),
-            format!("My Number Card {which_en} expires"),
-            format!(
-                "The {which_en} expires today at 23:59:59 JST. Renewal is free at your municipal office."
-            ),
-        ),
-    };
+    let [s1, d1, s2, d2] = messages::calendar::certificate_days(item, cert.expiry, lang);
     out.push(DayEvent {
         uid: uid("renewal"),
         date: cert.renewal_from,
@@ -77,16 +53,7 @@ fn push_cert_events(out: &mut Vec<DayEvent>, cert: &CertReport, auth: bool, lang
         description: d2,
     });
     if let Some(grace) = cert.insurance_grace_until {
-        let (s, d) = match lang {
-            Lang::Ja => (
-                "マイナ保険証として使える最終日".to_owned(),
-                "利用者証明用電子証明書の期限切れ後も、今日まではマイナンバーカードを健康保険証として使えます。".to_owned(),
-            ),
-            Lang::En => (
-                "Last day as a health-insurance card".to_owned(),
-                "After the user-authentication certificate expired, the card still works as a health-insurance card until today.".to_owned(),
-            ),
-        };
+        let [s, d] = messages::calendar::grace_day(lang);
         out.push(DayEvent {
             uid: uid("insurance-grace"),
             date: grace,
@@ -99,10 +66,7 @@ fn push_cert_events(out: &mut Vec<DayEvent>, cert: &CertReport, auth: bool, lang
 /// The calendar file's text (RFC 5545).
 pub fn calendar(report: &CardReport, lang: Lang) -> String {
     let mut cal = Calendar::new();
-    cal.name(match lang {
-        Lang::Ja => "マイナンバーカード 電子証明書の期限",
-        Lang::En => "My Number Card certificate dates",
-    });
+    cal.name(messages::calendar::name(lang));
     for e in events(report, lang) {
         // An all-day event ends on the next day (DTEND is exclusive, RFC 5545 §3.6.1).
         let end = e.date.succ_opt().unwrap_or(e.date);
@@ -129,7 +93,7 @@ mod tests {
     use super::*;
     use crate::card::CardKind;
     use crate::cert::{Genuineness, JST};
-    use crate::report::{CardInfo, NotRead, SCHEMA};
+    use crate::report::CardInfo;
     use crate::rules::Status;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -159,21 +123,20 @@ mod tests {
     }
 
     fn report(sign: CertSlot) -> CardReport {
-        CardReport {
-            schema: SCHEMA,
-            reader: "r".to_owned(),
-            today: d(2026, 1, 1),
-            apdus: 8,
-            card: CardInfo {
+        CardReport::new(
+            "r".to_owned(),
+            d(2026, 1, 1),
+            8,
+            CardInfo {
                 kind: CardKind::MyNumberCard,
                 expiry: None,
                 expiry_source: None,
             },
-            auth: CertSlot::Read(Box::new(cert(d(2026, 5, 31), true))),
+            CertSlot::Read(Box::new(cert(d(2026, 5, 31), true))),
             sign,
-            pins: BTreeMap::new(),
-            warnings: Vec::new(),
-        }
+            BTreeMap::new(),
+            Vec::new(),
+        )
     }
 
     /// Parses the written file back and returns (uid, start date, end date, summary) per event.
@@ -226,11 +189,10 @@ mod tests {
 
     #[test]
     fn unread_signing_certificate_gives_no_events() {
-        let r = report(CertSlot::NotRead(NotRead {
-            present: Some(true),
-            read: false,
-            reason: "password_required".to_owned(),
-        }));
+        let r = report(CertSlot::not_read(
+            Some(true),
+            crate::report::NotReadReason::PasswordRequired,
+        ));
         let events = parse_back(&calendar(&r, Lang::En));
         assert_eq!(events.len(), 3);
         assert!(events.iter().all(|(u, ..)| u.contains("-auth-")));

@@ -2,8 +2,9 @@
 //! PC/SC reader, and explains the dates.
 //!
 //! Layers, imports pointing down only (see `docs/architecture.md`):
-//! [`transport`] → [`apdu`] → [`card`] → [`cert`] → [`rules`] → [`report`] → [`cli`] / [`gui`].
-//! The simulated card ([`sim`]) is a transport.
+//! [`transport`] → [`apdu`] → [`card`] → [`cert`] → [`rules`] → [`report`] → [`reading`] →
+//! [`messages`] → [`cli`] / [`gui`] (with [`monitor`] and [`clock`] beside them). The simulated
+//! card ([`sim`]) is a transport.
 
 #![forbid(unsafe_code)]
 #![warn(
@@ -21,9 +22,12 @@ pub mod apdu;
 pub mod card;
 pub mod cert;
 pub mod cli;
+pub mod clock;
 pub mod gui;
 pub mod ics;
+pub mod messages;
 pub mod monitor;
+pub mod reading;
 pub mod report;
 pub mod rules;
 pub mod secret;

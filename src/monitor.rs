@@ -16,28 +16,39 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::NaiveDate;
 
-use crate::report::signing::{SignError, SignRequest};
-use crate::report::{CardReport, ReadError, ReadOptions};
+use crate::clock::today_jst;
+use crate::reading::{ReadError, ReadOptions, Reader, SignError, SignRequest};
+use crate::report::CardReport;
 use crate::secret::SigningPassword;
 use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
 
-/// The function that reads one connected card (in the product: [`crate::report::read_card`]).
+/// The function that reads one connected card (in the product: [`Reader::read`]).
 pub type ReadFn =
     Arc<dyn Fn(&mut dyn Transport, &ReadOptions) -> Result<CardReport, ReadError> + Send + Sync>;
 
 /// The function that reads one connected card with the signing password (in the product:
-/// [`crate::report::signing::read_card_with_signing`]; tests inject the `_and_trust` variant).
+/// [`Reader::read_signing`]).
 pub type SignFn = Arc<
     dyn Fn(&mut dyn Transport, &ReadOptions, &SignRequest<'_>) -> Result<CardReport, SignError>
         + Send
         + Sync,
 >;
 
+/// The reading of `reader` as the monitor's [`ReadFn`].
+pub fn read_fn(reader: Reader<'static>) -> ReadFn {
+    Arc::new(move |t, o| reader.read(t, o))
+}
+
+/// The signing reading of `reader` as the monitor's [`SignFn`].
+pub fn sign_fn(reader: Reader<'static>) -> SignFn {
+    Arc::new(move |t, o, r| reader.read_signing(t, o, r))
+}
+
 /// The product's signing reading, with the J-LIS roots.
 pub fn default_sign_fn() -> SignFn {
-    Arc::new(crate::report::signing::read_card_with_signing)
+    sign_fn(Reader::jlis())
 }
 
 /// How long one wait for a reader change may block before the worker looks at its requests
@@ -108,12 +119,6 @@ struct SignJob {
     confirm_last_try: bool,
     show_personal: bool,
     same_card: Option<String>,
-}
-
-/// Today's date in Japan (JST, UTC+9, no daylight saving time).
-pub fn today_jst() -> NaiveDate {
-    // JST is a fixed offset, so shifting the UTC instant by nine hours gives the JST date.
-    (Utc::now() + TimeDelta::hours(9)).date_naive()
 }
 
 /// Requests from the front end to the worker.

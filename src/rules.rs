@@ -176,7 +176,7 @@ pub enum Finding {
 }
 
 /// What the three expiry dates mean together on a given day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// The items that expire first (several when they expire on the same day), in
     /// [`Item`] order; empty when no date is known.

@@ -32,3 +32,22 @@ pub enum SimError {
     )]
     UnknownScenario(String),
 }
+
+/// `store` with the simulated card's two roots added ([`certs::ca_cert_der`]), so its
+/// certificates come out verified in tests. The J-LIS table is unchanged.
+pub fn with_simulated_roots(
+    store: crate::cert::TrustStore,
+) -> Result<crate::cert::TrustStore, SimError> {
+    use crate::cert::CertRole;
+    Ok(store
+        .with_root_der(
+            "simulated user-authentication root",
+            CertRole::UserAuthentication,
+            &certs::ca_cert_der(CertKind::UserAuthentication)?,
+        )
+        .with_root_der(
+            "simulated signing root",
+            CertRole::Signing,
+            &certs::ca_cert_der(CertKind::Signing)?,
+        ))
+}

@@ -9,7 +9,7 @@ use common::*;
 use myna_kigen::apdu::StatusWord;
 use myna_kigen::card::{
     CardError, CardKind, CardSession, EF_AUTH_CA, EF_AUTH_CERT, EF_AUTH_PIN, EF_AVAILABILITY,
-    EF_SIGN_CERT, EF_SIGN_PIN, EF_TOKEN, ExpiryRoute, JPKI_AID, KENMEN_HOJO_AID, PinState,
+    EF_SIGN_CERT, EF_SIGN_PIN, EF_TOKEN, ExpiryRoute, JPKI_AID, KENMEN_HOJO_AID, PinId, PinState,
     SignPresence,
 };
 use myna_kigen::sim::{Scenario, SimCard, SimTransport, Token};
@@ -266,14 +266,14 @@ fn not_found_6a82_paths() {
             .build(),
     );
     let pins = with_session(&mut t, true, |s| s.pins().unwrap());
-    let state = |key: &str| pins.iter().find(|p| p.key == key).unwrap();
-    assert_eq!(state("sign").state, PinState::Unavailable);
-    assert_eq!(state("sign").tries_left, None);
-    assert_eq!(state("auth").state, PinState::Ok);
-    for key in ["kenmen_hojo", "kenmen_hojo_a", "kenmen_hojo_b"] {
-        assert_eq!(state(key).state, PinState::Unavailable, "{key}");
+    let state = |id: PinId| pins.iter().find(|p| p.id == id).unwrap();
+    assert_eq!(state(PinId::Sign).state, PinState::Unavailable);
+    assert_eq!(state(PinId::Sign).tries_left, None);
+    assert_eq!(state(PinId::Auth).state, PinState::Ok);
+    for key in [PinId::KenmenHojo, PinId::KenmenHojoA, PinId::KenmenHojoB] {
+        assert_eq!(state(key).state, PinState::Unavailable, "{key:?}");
     }
-    assert_eq!(state("kenmen_kakunin_a").state, PinState::Ok);
+    assert_eq!(state(PinId::KenmenKakuninA).state, PinState::Ok);
     // A missing token: unknown kind.
     let (_, mut t) = shared(SimCard::builder().without_file(&JPKI_AID, EF_TOKEN).build());
     assert_eq!(
@@ -341,21 +341,21 @@ fn each_pin_state() {
             .build(),
     );
     let pins = with_session(&mut t, true, |s| s.pins().unwrap());
-    let got: Vec<(&str, Option<u8>, u8, PinState)> = pins
+    let got: Vec<(PinId, Option<u8>, u8, PinState)> = pins
         .iter()
-        .map(|p| (p.key, p.tries_left, p.max, p.state))
+        .map(|p| (p.id, p.tries_left, p.max, p.state))
         .collect();
     assert_eq!(
         got,
         vec![
-            ("auth", Some(1), 3, PinState::Ok),
-            ("sign", Some(0), 5, PinState::Locked),
-            ("kenmen_hojo", Some(2), 3, PinState::Ok),
-            ("kenmen_hojo_a", None, 10, PinState::Unavailable),
-            ("kenmen_hojo_b", Some(10), 10, PinState::Ok),
-            ("kenmen_kakunin_a", Some(10), 10, PinState::Ok),
-            ("kenmen_kakunin_b", Some(10), 10, PinState::Ok),
-            ("juki", Some(3), 3, PinState::Ok),
+            (PinId::Auth, Some(1), 3, PinState::Ok),
+            (PinId::Sign, Some(0), 5, PinState::Locked),
+            (PinId::KenmenHojo, Some(2), 3, PinState::Ok),
+            (PinId::KenmenHojoA, None, 10, PinState::Unavailable),
+            (PinId::KenmenHojoB, Some(10), 10, PinState::Ok),
+            (PinId::KenmenKakuninA, Some(10), 10, PinState::Ok),
+            (PinId::KenmenKakuninB, Some(10), 10, PinState::Ok),
+            (PinId::Juki, Some(3), 3, PinState::Ok),
         ]
     );
 }
@@ -367,7 +367,7 @@ fn blocked_answers_6983_and_6984_are_locked() {
         let (card, mut t) = shared(builder(Scenario::Valid).garbage_at(6, sw.to_vec()).build());
         let public = with_session(&mut t, true, |s| s.read_public().unwrap());
         assert_eq!(log(&card)[5].command, vec![0x00, 0x20, 0x00, 0x80]);
-        assert_eq!(public.pins[0].key, "auth");
+        assert_eq!(public.pins[0].id, PinId::Auth);
         assert_eq!(public.pins[0].state, PinState::Locked, "{sw:02X?}");
         assert_eq!(public.pins[0].tries_left, Some(0));
         assert_eq!(public.pins[1].state, PinState::Ok);
@@ -590,7 +590,7 @@ fn reading_every_pin_counter_leaves_every_counter_as_it_was() {
                 let held = card.lock().unwrap().pin_tries(p.fid);
                 match p.state {
                     PinState::Ok | PinState::Locked => {
-                        assert_eq!(p.tries_left, held, "{name} {}", p.key)
+                        assert_eq!(p.tries_left, held, "{name} {:?}", p.id)
                     }
                     PinState::Unavailable => assert_eq!(p.tries_left, None),
                     PinState::Verified => panic!("{name}: nothing was verified"),

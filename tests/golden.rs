@@ -191,8 +191,9 @@ fn card_expiry_typed_and_usage() {
 fn every_error_object() {
     use myna_kigen::card::CardError;
     use myna_kigen::cert::CertError;
-    use myna_kigen::report::signing::{Refusal, SignError};
-    use myna_kigen::report::{Lang, ReadError};
+    use myna_kigen::cli::exit;
+    use myna_kigen::messages::{self, Lang, Surface};
+    use myna_kigen::reading::{ReadError, Refusal, SignError};
     use myna_kigen::secret::SecretError;
     use myna_kigen::transport::TransportError;
 
@@ -204,9 +205,9 @@ fn every_error_object() {
         ReadError::NotMyNumberCard,
         ReadError::CardRemoved,
         ReadError::SharingViolation,
-        ReadError::Certificate(CertError::Empty.to_string()),
-        ReadError::Io(CardError::BadDer.to_string()),
-        ReadError::Io(TransportError::Timeout.to_string()),
+        ReadError::Certificate(CertError::Empty),
+        ReadError::Io(CardError::BadDer),
+        ReadError::from(TransportError::Timeout),
     ];
     let mut sign_errors: Vec<SignError> = vec![
         SignError::Format(SecretError::TooShort { len: 3, min: 6 }),
@@ -229,13 +230,15 @@ fn every_error_object() {
     for lang in [Lang::Ja, Lang::En] {
         for e in &read_errors {
             let v = serde_json::json!({
-                "exit": e.exit_code(), "code": e.code(), "message": e.message(lang)
+                "exit": exit::of_read_error(e), "code": e.code(),
+                "message": messages::read_error(e, lang, Surface::CommandLine)
             });
             out.push_str(&format!("{v}\n"));
         }
         for e in &sign_errors {
             let v = serde_json::json!({
-                "exit": e.exit_code(), "code": e.code(), "message": e.message(lang),
+                "exit": exit::of_sign_error(e), "code": e.code(),
+                "message": messages::sign_error(e, lang, Surface::CommandLine),
                 "tries_left": e.tries_left(),
             });
             out.push_str(&format!("{v}\n"));

@@ -18,9 +18,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use myna_kigen::card::EF_SIGN_PIN;
 use myna_kigen::cert::TrustStore;
 use myna_kigen::gui::{App, AppConfig, Settings};
+use myna_kigen::messages::{self, Lang, Surface};
 use myna_kigen::monitor::{ReadFn, SignFn};
-use myna_kigen::report::signing::{SignRequest, read_card_with_signing_and_trust};
-use myna_kigen::report::{Lang, ReadError, ReadOptions, read_card_with};
+use myna_kigen::reading::{ReadError, ReadOptions, Reader, SignRequest};
 use myna_kigen::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
 use myna_kigen::transport::Transport;
 
@@ -66,21 +66,21 @@ fn today() -> NaiveDate {
 
 /// The J-LIS roots and, so genuineness can be shown as verified, the simulated card's roots.
 fn sim_trust() -> TrustStore {
-    TrustStore::jlis().with_simulated_roots().unwrap()
+    myna_kigen::sim::with_simulated_roots(TrustStore::jlis()).unwrap()
 }
 
-/// The product's reading ([`read_card_with`]) with [`sim_trust`].
+/// The product's reading ([`Reader::read`]) with [`sim_trust`].
 fn reading() -> ReadFn {
     let store = sim_trust();
-    Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| read_card_with(t, o, &store))
+    Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| Reader::new(&store).read(t, o))
 }
 
-/// The product's signing reading ([`read_card_with_signing_and_trust`]) with [`sim_trust`].
+/// The product's signing reading ([`Reader::read_signing`]) with [`sim_trust`].
 fn signing() -> SignFn {
     let store = sim_trust();
     Arc::new(
         move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
-            read_card_with_signing_and_trust(t, o, r, &store)
+            Reader::new(&store).read_signing(t, o, r)
         },
     )
 }
@@ -230,7 +230,11 @@ fn no_reader_asks_for_one_with_the_rc_s380_hint() {
     let rig = Rig::new();
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "カードリーダーを接続してください");
-    h.get_by_label(&ReadError::NoReader.message(Lang::Ja));
+    h.get_by_label(&messages::read_error(
+        &ReadError::NoReader,
+        Lang::Ja,
+        Surface::Window,
+    ));
     h.get_by_label_contains("RC-S380");
     rig.plug("R");
     wait_for(&mut h, "カードをリーダーに置いてください");
@@ -242,7 +246,11 @@ fn service_down_says_so_and_recovers() {
     rig.handle.stop_service();
     let mut h = app(&rig, Settings::default());
     wait_for(&mut h, "サービスが動いていません");
-    h.get_by_label(&ReadError::ServiceUnavailable.message(Lang::Ja));
+    h.get_by_label(&messages::read_error(
+        &ReadError::ServiceUnavailable,
+        Lang::Ja,
+        Surface::Window,
+    ));
     rig.plug("R");
     rig.handle.start_service();
     // The monitor asks again about once a second.
@@ -264,10 +272,18 @@ fn failures_in_plain_words() {
     let mut h = app(&rig, Settings::default());
     rig.place("R", Scenario::NotMnc);
     wait_for(&mut h, "読み取れませんでした");
-    h.get_by_label(&ReadError::NotMyNumberCard.message(Lang::Ja));
+    h.get_by_label(&messages::read_error(
+        &ReadError::NotMyNumberCard,
+        Lang::Ja,
+        Surface::Window,
+    ));
     h.get_by_label("English").click();
     wait_for(&mut h, "The card could not be read");
-    h.get_by_label(&ReadError::NotMyNumberCard.message(Lang::En));
+    h.get_by_label(&messages::read_error(
+        &ReadError::NotMyNumberCard,
+        Lang::En,
+        Surface::Window,
+    ));
 }
 
 #[test]

@@ -7,17 +7,19 @@
 mod common;
 
 use common::*;
+use myna_kigen::card::PinId;
 use myna_kigen::card::{CardKind, EF_AUTH_CA, EF_AUTH_PIN, EF_SIGN_PIN, JPKI_AID, PinState};
 use myna_kigen::cert::{Genuineness, TrustStore};
-use myna_kigen::report::{
-    CardReport, CertSlot, ExpirySource, Lang, ReadError, ReadOptions, exit, read_card_with,
-};
+use myna_kigen::cli::exit;
+use myna_kigen::messages::{self, Lang, Surface};
+use myna_kigen::reading::{ReadError, ReadOptions, Reader};
+use myna_kigen::report::{CardReport, CertSlot, ExpirySource, Warning};
 use myna_kigen::sim::{CertKind, Scenario, SimCard, SimCardBuilder, SimTransport, certs};
 use myna_kigen::transport::Transport;
 use proptest::prelude::*;
 
 fn read(t: &mut SimTransport, store: &TrustStore) -> Result<CardReport, ReadError> {
-    read_card_with(t, &options(), store)
+    Reader::new(store).read(t, &options())
 }
 
 fn auth(r: &CardReport) -> &myna_kigen::report::CertReport {
@@ -109,14 +111,14 @@ fn genuineness_through_the_simulated_card() {
     assert!(
         !r.warnings
             .iter()
-            .any(|w| w == "unknown_root" || w == "not_genuine")
+            .any(|w| *w == Warning::UnknownRoot || *w == Warning::NotGenuine)
     );
     // Plain J-LIS roots: the signature checks but the root is unknown.
     let (_, mut t) = shared(builder(Scenario::Valid).build());
     let r = read(&mut t, &TrustStore::jlis()).unwrap();
     assert_eq!(auth(&r).genuine, Genuineness::UnknownRoot);
-    assert!(r.warnings.iter().any(|w| w == "unknown_root"));
-    assert!(!r.warnings.iter().any(|w| w == "not_genuine"));
+    assert!(r.warnings.contains(&Warning::UnknownRoot));
+    assert!(!r.warnings.contains(&Warning::NotGenuine));
     // Tampered: failed, under either store, and again on a second reading.
     let tampered = certs::tampered(&scenario_auth_cert(Scenario::Valid));
     let store = sim_store();
@@ -124,7 +126,7 @@ fn genuineness_through_the_simulated_card() {
         let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(tampered.clone()).build());
         let r = read(&mut t, store).unwrap();
         assert_eq!(auth(&r).genuine, Genuineness::Failed);
-        assert!(r.warnings.iter().any(|w| w == "not_genuine"));
+        assert!(r.warnings.contains(&Warning::NotGenuine));
         // A failed check is never settled from the cache: the CA is read to be sure.
         assert!(reads_auth_ca(&log(&card)));
     }
@@ -219,7 +221,7 @@ fn card_expiry_routes_through_the_report() {
         let r = read(&mut t, &TrustStore::jlis()).unwrap();
         assert_eq!(r.card.expiry, dates.card_expiry);
         assert_eq!(r.card.expiry_source, Some(ExpirySource::Card));
-        assert!(!r.warnings.iter().any(|w| w == "card_expiry_unknown"));
+        assert!(!r.warnings.contains(&Warning::CardExpiryUnknown));
     }
     let (_, mut t) = shared(
         builder(Scenario::Valid)
@@ -229,7 +231,7 @@ fn card_expiry_routes_through_the_report() {
     );
     let r = read(&mut t, &TrustStore::jlis()).unwrap();
     assert_eq!((r.card.expiry, r.card.expiry_source), (None, None));
-    assert!(r.warnings.iter().any(|w| w == "card_expiry_unknown"));
+    assert!(r.warnings.contains(&Warning::CardExpiryUnknown));
     assert_eq!(r.card.kind, CardKind::MyNumberCard, "from the token");
 }
 
@@ -241,25 +243,35 @@ fn typed_card_expiry_is_used_when_the_card_does_not_tell_and_checked_when_it_doe
         card_expiry_typed: Some(typed),
     };
     let (_, mut t) = shared(builder(Scenario::Juki).build());
-    let r = read_card_with(&mut t, &opts, &TrustStore::jlis()).unwrap();
+    let r = Reader::new(&TrustStore::jlis())
+        .read(&mut t, &opts)
+        .unwrap();
     assert_eq!(r.card.expiry, Some(typed));
     assert_eq!(r.card.expiry_source, Some(ExpirySource::User));
-    assert!(!r.warnings.iter().any(|w| w.starts_with("card_expiry")));
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| matches!(w, Warning::CardExpiryMismatch | Warning::CardExpiryUnknown))
+    );
 
     let on_card = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
     let (_, mut t) = shared(builder(Scenario::Valid).build());
-    let r = read_card_with(&mut t, &opts, &TrustStore::jlis()).unwrap();
+    let r = Reader::new(&TrustStore::jlis())
+        .read(&mut t, &opts)
+        .unwrap();
     assert_eq!(r.card.expiry, Some(on_card), "the card's own date wins");
     assert_eq!(r.card.expiry_source, Some(ExpirySource::Card));
-    assert!(r.warnings.iter().any(|w| w == "card_expiry_mismatch"));
+    assert!(r.warnings.contains(&Warning::CardExpiryMismatch));
 
     let same = ReadOptions {
         today: today(),
         card_expiry_typed: Some(on_card),
     };
     let (_, mut t) = shared(builder(Scenario::Valid).build());
-    let r = read_card_with(&mut t, &same, &TrustStore::jlis()).unwrap();
-    assert!(!r.warnings.iter().any(|w| w == "card_expiry_mismatch"));
+    let r = Reader::new(&TrustStore::jlis())
+        .read(&mut t, &same)
+        .unwrap();
+    assert!(!r.warnings.contains(&Warning::CardExpiryMismatch));
 }
 
 // --- Foreign card, 住基, PIN states ---
@@ -269,14 +281,16 @@ fn foreign_card_is_not_a_my_number_card() {
     let (card, mut t) = shared(Scenario::NotMnc.card(today()).unwrap());
     let e = read(&mut t, &TrustStore::jlis()).unwrap_err();
     assert_eq!(e, ReadError::NotMyNumberCard);
-    assert_eq!(e.exit_code(), exit::NOT_MY_NUMBER_CARD);
-    assert_eq!(e.exit_code(), 5);
+    assert_eq!(exit::of_read_error(&e), exit::NOT_MY_NUMBER_CARD);
+    assert_eq!(exit::of_read_error(&e), 5);
     assert_eq!(e.code(), "not_my_number_card");
     assert!(
-        e.message(Lang::Ja)
+        messages::read_error(&e, Lang::Ja, Surface::CommandLine)
             .contains("マイナンバーカードではありません")
     );
-    assert!(e.message(Lang::En).contains("not a My Number Card"));
+    assert!(
+        messages::read_error(&e, Lang::En, Surface::CommandLine).contains("not a My Number Card")
+    );
     // It stopped at the JPKI SELECT: nothing else was asked of a stranger's card.
     let last = log(&card).last().unwrap().clone();
     assert_eq!(last.command[..4], [0x00, 0xA4, 0x04, 0x0C]);
@@ -305,23 +319,29 @@ fn juki_and_smartphone_tokens() {
 #[test]
 fn each_pin_state_in_the_report() {
     let store = TrustStore::jlis();
-    let pin = |r: &CardReport, k: &str| {
-        let p = r.pins[k];
+    let pin = |r: &CardReport, k: PinId| {
+        let p = r.pins[&k];
         (p.tries_left, p.max, p.state)
     };
     // ok
     let (_, mut t) = shared(builder(Scenario::Valid).build());
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, "auth"), (Some(3), 3, PinState::Ok));
-    assert_eq!(pin(&r, "sign"), (Some(5), 5, PinState::Ok));
-    assert!(!r.warnings.iter().any(|w| w == "pin_locked"));
+    assert_eq!(pin(&r, PinId::Auth), (Some(3), 3, PinState::Ok));
+    assert_eq!(pin(&r, PinId::Sign), (Some(5), 5, PinState::Ok));
+    assert!(!r.warnings.contains(&Warning::PinLocked));
     assert_eq!(r.pins.len(), 2);
     // 1 try left, locked
     let (_, mut t) = shared(builder(Scenario::Locked).build());
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, "auth"), (Some(1), 3, PinState::Ok));
-    assert_eq!(pin(&r, "sign"), (Some(0), 5, PinState::Locked));
-    assert_eq!(r.warnings.iter().filter(|w| *w == "pin_locked").count(), 1);
+    assert_eq!(pin(&r, PinId::Auth), (Some(1), 3, PinState::Ok));
+    assert_eq!(pin(&r, PinId::Sign), (Some(0), 5, PinState::Locked));
+    assert_eq!(
+        r.warnings
+            .iter()
+            .filter(|w| **w == Warning::PinLocked)
+            .count(),
+        1
+    );
     // both locked: one warning
     let (_, mut t) = shared(
         builder(Scenario::Valid)
@@ -330,8 +350,14 @@ fn each_pin_state_in_the_report() {
             .build(),
     );
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, "auth").2, PinState::Locked);
-    assert_eq!(r.warnings.iter().filter(|w| *w == "pin_locked").count(), 1);
+    assert_eq!(pin(&r, PinId::Auth).2, PinState::Locked);
+    assert_eq!(
+        r.warnings
+            .iter()
+            .filter(|w| **w == Warning::PinLocked)
+            .count(),
+        1
+    );
     // verified after a VERIFY in the same power session (then a warm reset)
     let (card, mut t) = shared(builder(Scenario::Valid).build());
     {
@@ -351,8 +377,8 @@ fn each_pin_state_in_the_report() {
     }
     t.reconnect(false).unwrap();
     let r = read(&mut t, &TrustStore::jlis()).unwrap();
-    assert_eq!(pin(&r, "auth"), (None, 3, PinState::Verified));
-    assert_eq!(pin(&r, "sign"), (Some(5), 5, PinState::Ok));
+    assert_eq!(pin(&r, PinId::Auth), (None, 3, PinState::Verified));
+    assert_eq!(pin(&r, PinId::Sign), (Some(5), 5, PinState::Ok));
     assert_eq!(
         r.apdus, 9,
         "the warm reset cleared the selection: GET DATA still answers"
@@ -364,7 +390,7 @@ fn each_pin_state_in_the_report() {
             .build(),
     );
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, "sign"), (None, 5, PinState::Unavailable));
+    assert_eq!(pin(&r, PinId::Sign), (None, 5, PinState::Unavailable));
 }
 
 // --- Removal at every APDU index ---
@@ -392,7 +418,7 @@ fn removal_at_every_index(make: fn() -> SimCardBuilder, short_transport: bool) {
                 Err(ReadError::CardRemoved),
                 "removed after {answered} of {total}"
             );
-            assert_eq!(got.unwrap_err().exit_code(), exit::CARD_IO);
+            assert_eq!(exit::of_read_error(&got.unwrap_err()), exit::CARD_IO);
             assert_eq!(apdus(&card), answered, "nothing sent after the removal");
             // Reading again without placing the card: still removed, still typed.
             assert_eq!(
@@ -493,7 +519,10 @@ fn garbage_at_every_apdu_index_is_survived() {
                                 "{what}: {e:?}"
                             );
                             assert!(
-                                !e.message(Lang::Ja).is_empty() && !e.message(Lang::En).is_empty()
+                                !messages::read_error(&e, Lang::Ja, Surface::CommandLine)
+                                    .is_empty()
+                                    && !messages::read_error(&e, Lang::En, Surface::CommandLine)
+                                        .is_empty()
                             );
                         }
                     }
@@ -640,9 +669,15 @@ fn lying_length_in_the_certificate_file_is_a_typed_failure() {
             })
             .unwrap_err();
             assert!(matches!(e, ReadError::Io(_)), "{header:02X?}: {e:?}");
-            assert_eq!(e.exit_code(), exit::CARD_IO);
-            assert!(e.message(Lang::Ja).contains("カードを読み取れませんでした"));
-            assert!(e.message(Lang::En).contains("could not be read"));
+            assert_eq!(exit::of_read_error(&e), exit::CARD_IO);
+            assert!(
+                messages::read_error(&e, Lang::Ja, Surface::CommandLine)
+                    .contains("カードを読み取れませんでした")
+            );
+            assert!(
+                messages::read_error(&e, Lang::En, Surface::CommandLine)
+                    .contains("could not be read")
+            );
             // Never more than the EF's size in reads: at most 1 + 2048/256 READs after SELECT.
             assert!(
                 apdus(&card) <= 2 + 1 + 8 + 1,

@@ -12,11 +12,12 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use myna_kigen::card::EF_SIGN_PIN;
 use myna_kigen::cert::{Genuineness, TrustStore};
+use myna_kigen::cli::exit;
 use myna_kigen::cli::{Io, run_with};
-use myna_kigen::report::signing::{
-    Comparison, Refusal, SignError, SignRequest, compare, read_card_with_signing_and_trust,
-};
-use myna_kigen::report::{CertSlot, ReadOptions, exit};
+use myna_kigen::reading::ReadOptions;
+use myna_kigen::reading::{Reader, Refusal, SignError, SignRequest};
+use myna_kigen::report::{CertSlot, Warning};
+use myna_kigen::report::{Comparison, compare};
 use myna_kigen::secret::SigningPassword;
 use myna_kigen::sim::{Scenario, SimCard, SimCardBuilder, SimTransport};
 
@@ -443,7 +444,7 @@ fn password_debug_output_is_redacted() {
 }
 
 fn sim_trust() -> TrustStore {
-    TrustStore::jlis().with_simulated_roots().unwrap()
+    myna_kigen::sim::with_simulated_roots(TrustStore::jlis()).unwrap()
 }
 
 fn options() -> ReadOptions {
@@ -464,8 +465,9 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
         show_personal: true,
         same_card: None,
     };
-    let report =
-        read_card_with_signing_and_trust(&mut t, &options(), &request, &sim_trust()).unwrap();
+    let report = Reader::new(&sim_trust())
+        .read_signing(&mut t, &options(), &request)
+        .unwrap();
     let CertSlot::Read(sign) = &report.sign else {
         panic!("signing certificate not read")
     };
@@ -475,12 +477,7 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
         !format!("{report:?}").contains("公的"),
         "Debug leaks personal data"
     );
-    assert!(
-        report
-            .warnings
-            .iter()
-            .any(|w| w == "revocation_not_checked")
-    );
+    assert!(report.warnings.contains(&Warning::RevocationNotChecked));
     let comparisons = compare(&report);
     assert_eq!(comparisons.first(), Some(&Comparison::SameExpiry));
     assert_eq!(comparisons.last(), Some(&Comparison::RevocationNotChecked));
@@ -494,8 +491,9 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
     // The same call refuses a locked card without sending anything.
     let c = card(Scenario::Locked, |b| b);
     let mut t = SimTransport::shared(c.clone());
-    let e =
-        read_card_with_signing_and_trust(&mut t, &options(), &request, &sim_trust()).unwrap_err();
+    let e = Reader::new(&sim_trust())
+        .read_signing(&mut t, &options(), &request)
+        .unwrap_err();
     assert_eq!(e, SignError::Refused(Refusal::Locked));
     assert_eq!(verifies_with_data(&c), 0);
     // The user-authentication PIN was left alone too.
@@ -526,8 +524,9 @@ fn already_verified_card_is_read_without_sending_the_password() {
         show_personal: false,
         same_card: None,
     };
-    let report =
-        read_card_with_signing_and_trust(&mut t, &options(), &request, &sim_trust()).unwrap();
+    let report = Reader::new(&sim_trust())
+        .read_signing(&mut t, &options(), &request)
+        .unwrap();
     assert!(matches!(report.sign, CertSlot::Read(_)));
     assert_eq!(verifies_with_data(&c), before, "no password sent");
     assert_eq!(c.lock().unwrap().pin_tries(EF_SIGN_PIN), Some(5));

@@ -217,24 +217,6 @@ impl TrustStore {
         })
     }
 
-    /// This store with the simulated card's two roots added ([`crate::sim::certs`]), so its
-    /// certificates come out [`Genuineness::Verified`] in tests. The J-LIS table is unchanged.
-    pub fn with_simulated_roots(self) -> Result<Self, crate::sim::SimError> {
-        use crate::sim::CertKind;
-        use crate::sim::certs::ca_cert_der;
-        Ok(self
-            .with_root_der(
-                "simulated user-authentication root",
-                CertRole::UserAuthentication,
-                &ca_cert_der(CertKind::UserAuthentication)?,
-            )
-            .with_root_der(
-                "simulated signing root",
-                CertRole::Signing,
-                &ca_cert_der(CertKind::Signing)?,
-            ))
-    }
-
     /// The trusted roots.
     pub fn roots(&self) -> &[RootInfo] {
         &self.roots

@@ -9,11 +9,13 @@ use serde::Serialize;
 
 use zeroize::Zeroizing;
 
-use super::{Cli, Command, Io, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang};
-use crate::card::{CardSession, PinStatus};
-use crate::monitor::today_jst;
-use crate::report::signing::{self, Decision, SignError, SignRequest};
-use crate::report::{self, Lang, ReadError, ReadOptions, exit, text};
+use super::{
+    Cli, Command, Io, PinsArgs, ReadArgs, ReadersArgs, SimulateArgs, choose_lang, exit, text,
+};
+use crate::clock::today_jst;
+use crate::messages::{self, Lang, Surface, Text};
+use crate::reading::{self, Decision, ReadError, ReadOptions, Reader, SignError, SignRequest};
+use crate::report;
 use crate::secret::SigningPassword;
 use crate::sim::{Scenario, SimTransport};
 use crate::transport::pcsc::PcscReaders;
@@ -38,9 +40,10 @@ fn fail(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let detail = serde_json::json!({ "code": error.code(), "message": error.message(lang) });
-    write_failure(&error.message(lang), json.then_some(detail), out, err);
-    error.exit_code()
+    let message = messages::read_error(error, lang, Surface::CommandLine);
+    let detail = serde_json::json!({ "code": error.code(), "message": message });
+    write_failure(&message, json.then_some(detail), out, err);
+    exit::of_read_error(error)
 }
 
 /// Writes a failure: its sentence on stderr and, when `json` is given, `{"schema", "error"}` on
@@ -68,8 +71,9 @@ fn scenario(name: &str, err: &mut dyn Write) -> Result<Scenario, i32> {
         let names: Vec<String> = Scenario::ALL.iter().map(|s| s.to_string()).collect();
         usage(
             &format!(
-                "unknown scenario {name:?}; one of: {} / 不明なシナリオです",
-                names.join(", ")
+                "unknown scenario {name:?}; one of: {} / {}",
+                names.join(", "),
+                Text::UnknownScenario.text(Lang::Ja)
             ),
             err,
         )
@@ -127,27 +131,24 @@ fn readers(args: &ReadersArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 
         );
     } else {
         for r in &list {
-            let state = match (r.has_card, lang) {
-                (true, Lang::Ja) => "カードあり",
-                (true, Lang::En) => "card present",
-                (false, Lang::Ja) => "カードなし",
-                (false, Lang::En) => "no card",
-            };
+            let state = if r.has_card {
+                Text::CardPresent
+            } else {
+                Text::NoCardPresent
+            }
+            .text(lang);
             let _ = writeln!(out, "{}\t{state}", r.name);
         }
     }
     if list.is_empty() {
-        let _ = writeln!(err, "{}", ReadError::NoReader.message(lang));
+        let _ = writeln!(
+            err,
+            "{}",
+            messages::read_error(&ReadError::NoReader, lang, Surface::CommandLine)
+        );
         return exit::NO_READER;
     }
     exit::OK
-}
-
-#[derive(Serialize)]
-struct PinLine {
-    tries_left: Option<u8>,
-    max: u8,
-    state: crate::card::PinState,
 }
 
 fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -164,70 +165,36 @@ fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         },
     };
     let reader = transport.reader_name().to_owned();
-    let extended = transport.supports_extended_length();
-    let result: Result<(Vec<PinStatus>, u32), ReadError> = (|| {
-        let mut tx = transport.transaction()?;
-        let mut session = CardSession::new(tx.as_mut(), extended);
-        let pins = session.pins()?;
-        Ok((pins, session.apdu_count()))
-    })();
-    let (pins, apdus) = match result {
+    let (pins, apdus) = match Reader::jlis().pins(transport.as_mut()) {
         Ok(v) => v,
         Err(e) => return fail(&e, json, lang, out, err),
     };
     if json {
-        let map: std::collections::BTreeMap<&str, PinLine> = pins
-            .iter()
-            .map(|p| {
-                (
-                    p.key,
-                    PinLine {
-                        tries_left: p.tries_left,
-                        max: p.max,
-                        state: p.state,
-                    },
-                )
-            })
-            .collect();
         let _ = writeln!(
             out,
             "{}",
-            serde_json::json!({ "schema": report::SCHEMA, "reader": reader, "apdus": apdus, "pins": map })
+            serde_json::json!({
+                "schema": report::SCHEMA,
+                "reader": reader,
+                "apdus": apdus,
+                "pins": pins.iter().copied().collect::<report::Pins>(),
+            })
         );
     } else {
         if args.demo.is_some() {
-            let _ = writeln!(out, "{}", demo_banner(lang));
+            let _ = writeln!(out, "{}", Text::DemoBanner.text(lang));
         }
-        let _ = writeln!(
-            out,
-            "{}",
-            match lang {
-                Lang::Ja => "暗証番号の残り回数 (回数は減らしていません)",
-                Lang::En => "PIN tries left (none was spent)",
-            }
-        );
-        for p in &pins {
-            let line = report::PinReport {
-                tries_left: p.tries_left,
-                max: p.max,
-                state: p.state,
-            };
+        let _ = writeln!(out, "{}", Text::PinTriesHeading.text(lang));
+        for (id, p) in &pins {
             let _ = writeln!(
                 out,
                 "    {}: {}",
-                text::pin_name(p.key, lang),
-                text::pin(&line, lang)
+                messages::pin_name(*id, lang),
+                messages::pin(p, lang)
             );
         }
     }
     exit::OK
-}
-
-fn demo_banner(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "【デモ】これは内蔵の模擬カードの結果です。あなたのカードではありません。",
-        Lang::En => "[DEMO] This is the built-in simulated card, not your card.",
-    }
 }
 
 fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32 {
@@ -277,7 +244,7 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'
             Err(e) => return sign_fail(&e, json, lang, out, err),
         }
     } else {
-        match report::read_card(transport, &options) {
+        match Reader::jlis().read(transport, &options) {
             Ok(r) => r,
             Err(e) => return fail(&e, json, lang, out, err),
         }
@@ -294,20 +261,17 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'
         }
     } else {
         if args.demo.is_some() {
-            let _ = writeln!(out, "{}\n", demo_banner(lang));
+            let _ = writeln!(out, "{}\n", Text::DemoBanner.text(lang));
         }
         let _ = write!(out, "{}", text::render(&report, lang));
         if args.sign {
-            let _ = writeln!(out, "{}", signing::state_cleared(lang));
+            let _ = writeln!(out, "{}", messages::state_cleared(lang));
         }
     }
     if let Some(path) = &args.ics
         && let Err(e) = std::fs::write(path, crate::ics::calendar(&report, lang))
     {
-        let what = match lang {
-            Lang::Ja => format!("カレンダーファイル {} を書けませんでした", path.display()),
-            Lang::En => format!("could not write the calendar file {}", path.display()),
-        };
+        let what = messages::words::ics_not_written(path, lang);
         let _ = writeln!(err, "{what}: {e}");
         return exit::OTHER;
     }
@@ -335,17 +299,22 @@ fn read_signing(
     lang: Lang,
     err: &mut dyn Write,
 ) -> Result<report::CardReport, SignError> {
+    let reader = Reader::jlis();
     // Only what the decision needs, before asking; the reading itself comes after.
-    let (pin, present) = signing::signing_status(transport)?;
-    let _ = writeln!(err, "{}", signing::tries_before_asking(Some(&pin), lang));
-    if let Decision::Refuse(r) = signing::decide(Some(&pin), present, args.last_try) {
+    let status = reader.signing_status(transport)?;
+    let _ = writeln!(
+        err,
+        "{}",
+        messages::tries_before_asking(Some(&status.pin), lang)
+    );
+    if let Decision::Refuse(r) = reading::decide(Some(&status.pin), status.present, args.last_try) {
         return Err(SignError::Refused(r));
     }
     let password = match password {
         Some(p) => p,
         None => {
             let typed = Zeroizing::new(
-                ask_hidden(signing::prompt(lang)).map_err(|_| SignError::NoPassword)?,
+                ask_hidden(messages::prompt(lang)).map_err(|_| SignError::NoPassword)?,
             );
             if typed.trim_end_matches(['\r', '\n']).is_empty() {
                 return Err(SignError::NoPassword);
@@ -359,7 +328,7 @@ fn read_signing(
         show_personal: args.show_personal,
         same_card: None,
     };
-    signing::read_card_with_signing(transport, options, &request)
+    reader.read_signing(transport, options, &request)
 }
 
 /// A signing failure: the sentence on stderr, and with `--json` an error object on stdout.
@@ -370,13 +339,14 @@ fn sign_fail(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let message = messages::sign_error(error, lang, Surface::CommandLine);
     let detail = serde_json::json!({
         "code": error.code(),
-        "message": error.message(lang),
+        "message": message,
         "tries_left": error.tries_left(),
     });
-    write_failure(&error.message(lang), json.then_some(detail), out, err);
-    error.exit_code()
+    write_failure(&message, json.then_some(detail), out, err);
+    exit::of_sign_error(error)
 }
 
 fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -408,7 +378,9 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
             Err(e) => {
                 let _ = writeln!(
                     err,
-                    "{e}\nvpcd は pcscd の中で動きます: pcscd と vsmartcard-vpcd を入れて pcscd を起動してください。 / vpcd runs inside pcscd: install pcscd and vsmartcard-vpcd and start pcscd."
+                    "{e}\n{} / {}",
+                    Text::VpcdNeedsPcscd.text(Lang::Ja),
+                    Text::VpcdNeedsPcscd.text(Lang::En)
                 );
                 return exit::SERVICE_UNAVAILABLE;
             }

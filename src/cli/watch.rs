@@ -4,11 +4,13 @@
 
 use std::io::Write;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
-use super::{WatchArgs, choose_lang};
-use crate::monitor::{Monitor, MonitorEvent, MonitorOptions, ReadFn};
-use crate::report::{self, CardReport, Lang, ReadError, exit, text};
+use super::{WatchArgs, choose_lang, exit, text};
+use crate::messages::{self, Lang, Surface, words};
+use crate::monitor::{Monitor, MonitorEvent, MonitorOptions, read_fn};
+use crate::reading::{ReadError, Reader};
+use crate::report::{self, CardReport};
 use crate::transport::Readers;
 use crate::transport::pcsc::PcscReaders;
 
@@ -57,7 +59,7 @@ pub(super) fn watch(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) 
         json: args.json,
         lang,
     };
-    let _ = writeln!(err, "{}", waiting(lang));
+    let _ = writeln!(err, "{}", words::watch_waiting(lang));
     // A service that is not running yet is said once by the monitor, which keeps asking.
     let readers = PcscReaders::lazy();
     let code = run(Box::new(readers), options, &printer, tx, &rx, out);
@@ -79,8 +81,7 @@ fn run(
     rx: &Receiver<Msg>,
     out: &mut dyn Write,
 ) -> i32 {
-    let read: ReadFn = Arc::new(|t, o| report::read_card(t, o));
-    let (mut monitor, events) = Monitor::spawn(readers, options, read, None);
+    let (mut monitor, events) = Monitor::spawn(readers, options, read_fn(Reader::jlis()), None);
     // Forward the monitor's events into the loop's channel, where Ctrl-C also arrives: the
     // loop blocks on one channel, no polling.
     let forward = std::thread::Builder::new()
@@ -130,7 +131,7 @@ impl Printer {
                     });
                     emit(out, &line.to_string())
                 } else {
-                    emit(out, &removed(reader, self.lang))
+                    emit(out, &words::watch_removed(reader, self.lang))
                 }
             }
             MonitorEvent::Failed { reader, error } => self.failure(Some(reader), error, out),
@@ -159,10 +160,7 @@ impl Printer {
             }
             emit(out, &value.to_string())
         } else {
-            let header = match self.lang {
-                Lang::Ja => format!("── {} のカード ──", report.reader),
-                Lang::En => format!("── card on {} ──", report.reader),
-            };
+            let header = words::watch_card_header(&report.reader, self.lang);
             emit(
                 out,
                 &format!(
@@ -175,18 +173,19 @@ impl Printer {
 
     /// A failure line; `reader` is `None` for failures of the service itself.
     fn failure(&self, reader: Option<&str>, error: &ReadError, out: &mut dyn Write) -> bool {
+        let message = messages::read_error(error, self.lang, Surface::CommandLine);
         if self.json {
             let line = serde_json::json!({
                 "schema": report::SCHEMA,
                 "event": "error",
                 "reader": reader,
-                "error": { "code": error.code(), "message": error.message(self.lang) },
+                "error": { "code": error.code(), "message": message },
             });
             emit(out, &line.to_string())
         } else {
             match reader {
-                Some(r) => emit(out, &format!("{r}: {}", error.message(self.lang))),
-                None => emit(out, &error.message(self.lang)),
+                Some(r) => emit(out, &format!("{r}: {message}")),
+                None => emit(out, &message),
             }
         }
     }
@@ -195,20 +194,6 @@ impl Printer {
 /// Writes one line (or block) and flushes it, so a pipe sees each event as it happens.
 fn emit(out: &mut dyn Write, line: &str) -> bool {
     writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
-}
-
-fn removed(reader: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("{reader} からカードが離れました。"),
-        Lang::En => format!("The card left {reader}."),
-    }
-}
-
-fn waiting(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "カードを待っています (Ctrl-C で終了)",
-        Lang::En => "Waiting for cards (Ctrl-C to stop)",
-    }
 }
 
 #[cfg(test)]
@@ -325,11 +310,11 @@ mod tests {
             lang: Lang::En,
         };
         let mut transport = crate::sim::SimTransport::new(Scenario::Valid.card(today).unwrap());
-        let options = report::ReadOptions {
+        let options = crate::reading::ReadOptions {
             today,
             card_expiry_typed: None,
         };
-        let report = report::read_card(&mut transport, &options).unwrap();
+        let report = Reader::jlis().read(&mut transport, &options).unwrap();
         let mut out = Vec::new();
         assert!(printer.event(
             &MonitorEvent::Report {

@@ -4,13 +4,11 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Color32, CornerRadius, RichText, Stroke, Ui};
 
-use super::{App, CardView, needs_last_try_confirmation, sign_locked};
+use super::{App, CardView};
 use crate::card::PinState;
-use crate::report::signing::{self, Refusal, SignError};
-use crate::report::text;
-use crate::report::{
-    CardReport, CertReport, CertSlot, ExpirySource, Lang, NotRead, PinReport, ReadError,
-};
+use crate::messages::{self, Lang, Surface};
+use crate::reading::{ReadError, SignError, is_locked, needs_last_try_confirmation};
+use crate::report::{self, CardReport, CertReport, CertSlot, ExpirySource, PinReport, Warning};
 use crate::rules::{self, Item, Status};
 use crate::secret::{SecretError, SigningPassword};
 
@@ -241,7 +239,11 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
                 "！ カードリーダーのサービスが動いていません",
                 "! The smart card service is not running",
             ),
-            Some(&ReadError::ServiceUnavailable.message(lang)),
+            Some(&messages::read_error(
+                &ReadError::ServiceUnavailable,
+                lang,
+                Surface::Window,
+            )),
         );
         return;
     }
@@ -273,7 +275,7 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
                     "！ 読み取れませんでした",
                     "! The card could not be read",
                 ),
-                Some(&error.message(lang)),
+                Some(&messages::read_error(&error, lang, Surface::Window)),
             );
         }
         Some(CardView::Report {
@@ -296,7 +298,11 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
                     "カードリーダーを接続してください",
                     "Connect a card reader",
                 ),
-                Some(&ReadError::NoReader.message(lang)),
+                Some(&messages::read_error(
+                    &ReadError::NoReader,
+                    lang,
+                    Surface::Window,
+                )),
             );
         }
         None => {
@@ -354,10 +360,13 @@ fn chip(ui: &mut Ui, cert: &CertReport, lang: Lang, s: f32) {
         Status::Renewable => (
             "△",
             match lang {
-                Lang::Ja => format!("更新できます ({}から)", text::date(cert.renewal_from, lang)),
+                Lang::Ja => format!(
+                    "更新できます ({}から)",
+                    messages::date(cert.renewal_from, lang)
+                ),
                 Lang::En => format!(
                     "Renewal possible (from {})",
-                    text::date(cert.renewal_from, lang)
+                    messages::date(cert.renewal_from, lang)
                 ),
             },
             Color32::from_rgb(0xff, 0xd2, 0x3f),
@@ -411,7 +420,10 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
             CertSlot::Read(c) => cert_block(ui, lang, s, Item::Auth, c),
             CertSlot::NotRead(n) => {
                 block_title(ui, lang, s, Item::Auth);
-                ui.label(RichText::new(not_read(n, Item::Auth, lang)).size(28.0 * s));
+                ui.label(
+                    RichText::new(messages::not_read(n, Item::Auth, lang, Surface::Window))
+                        .size(28.0 * s),
+                );
             }
         });
     };
@@ -469,7 +481,7 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
     match &report.auth {
         CertSlot::Read(c) => {
             let alert = matches!(c.genuine, crate::cert::Genuineness::Failed);
-            let t = RichText::new(text::genuine(c.genuine, lang)).size(19.0 * s);
+            let t = RichText::new(messages::genuine(c.genuine, lang)).size(19.0 * s);
             ui.label(if alert { t.color(ALERT).strong() } else { t });
         }
         CertSlot::NotRead(_) => {
@@ -478,16 +490,19 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
     }
 
     if !counter {
-        let warnings: Vec<&String> = report
+        let warnings: Vec<&Warning> = report
             .warnings
             .iter()
-            // The typed-expiry field is on screen; the CLI's hint would point elsewhere.
-            .filter(|w| w.as_str() != "card_expiry_unknown" && w.as_str() != "pin_locked")
+            // The typed-expiry field and the locked-PIN box are on screen already.
+            .filter(|w| !matches!(w, Warning::CardExpiryUnknown | Warning::PinLocked))
             .collect();
         if !warnings.is_empty() {
             section(ui, tr(lang, "注意", "Notes"), s);
             for w in warnings {
-                ui.label(format!("・{}", text::warning(w, lang)));
+                ui.label(format!(
+                    "・{}",
+                    messages::warning(*w, lang, Surface::Window)
+                ));
             }
         }
         ui.add_space(12.0);
@@ -496,14 +511,14 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
                 Lang::Ja => format!(
                     "リーダー: {}   基準日: {}   {}",
                     report.reader,
-                    text::date(report.today, lang),
-                    text::card_kind(report.card.kind, lang)
+                    messages::date(report.today, lang),
+                    messages::card_kind(report.card.kind, lang)
                 ),
                 Lang::En => format!(
                     "Reader: {}   Today: {}   {}",
                     report.reader,
-                    text::date(report.today, lang),
-                    text::card_kind(report.card.kind, lang)
+                    messages::date(report.today, lang),
+                    messages::card_kind(report.card.kind, lang)
                 ),
             })
             .small()
@@ -520,67 +535,6 @@ fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
     }
 }
 
-fn not_read(n: &NotRead, item: Item, lang: Lang) -> String {
-    match (n.present, n.reason.as_str()) {
-        (Some(false), _) => match (item, lang) {
-            (Item::Auth, Lang::Ja) => "このカードには利用者証明用電子証明書がありません".to_owned(),
-            (Item::Auth, Lang::En) => {
-                "There is no user-authentication certificate on this card".to_owned()
-            }
-            (_, Lang::Ja) => "ありません (発行されていないか、失効しています)".to_owned(),
-            (_, Lang::En) => "None on the card (not issued, or revoked)".to_owned(),
-        },
-        (present, "password_required") => {
-            let state = match (present, lang) {
-                (Some(true), Lang::Ja) => "あり",
-                (Some(true), Lang::En) => "Present",
-                (_, Lang::Ja) => "有無は不明",
-                (_, Lang::En) => "Presence unknown",
-            };
-            match lang {
-                Lang::Ja => {
-                    format!("{state} — 期限を見るには署名用パスワード (6〜16桁の英数字) が必要です")
-                }
-                Lang::En => format!(
-                    "{state}; its dates need the signing password (6–16 letters and digits)"
-                ),
-            }
-        }
-        (_, reason) => match lang {
-            Lang::Ja => format!("読み取れませんでした ({reason})"),
-            Lang::En => format!("Could not be read ({reason})"),
-        },
-    }
-}
-
-fn short_status(status: Status, lang: Lang) -> &'static str {
-    match status {
-        Status::Valid => tr(lang, "有効", "valid"),
-        Status::Renewable => tr(lang, "更新できます", "renewable now"),
-        Status::Expired => tr(lang, "期限切れ", "expired"),
-        Status::NotYetValid => tr(lang, "有効期間前", "not yet valid"),
-    }
-}
-
-fn short_not_read(n: &NotRead, lang: Lang) -> &'static str {
-    match (n.present, n.reason.as_str()) {
-        (Some(false), _) => tr(lang, "なし", "none"),
-        (Some(true), "password_required") => {
-            tr(lang, "あり (期限は下を参照)", "present (see below)")
-        }
-        (_, "password_required") => tr(lang, "有無は不明", "presence unknown"),
-        _ => tr(lang, "読み取れませんでした", "not read"),
-    }
-}
-
-fn expiry_of(slot: &CertSlot) -> Option<NaiveDate> {
-    match slot {
-        CertSlot::Read(c) => Some(c.expiry),
-        CertSlot::NotRead(_) => None,
-    }
-}
-
-/// The card's own expiry beside the two certificates, with where each date came from.
 fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
     let s = scale(app);
     section(ui, tr(lang, "3つの有効期限", "The three expiry dates"), s);
@@ -590,10 +544,10 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
         .spacing([18.0, 8.0])
         .show(ui, |ui| {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-            ui.label(RichText::new(text::item_name(Item::Card, lang)).strong());
+            ui.label(RichText::new(messages::item_name(Item::Card, lang)).strong());
             match report.card.expiry {
                 Some(d) => {
-                    ui.label(text::date_with_wareki(d, lang));
+                    ui.label(messages::date_with_wareki(d, lang));
                     ui.label(match report.card.expiry_source {
                         Some(ExpirySource::Card) => {
                             tr(lang, "カードから読み取り", "read from the card")
@@ -612,19 +566,19 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
             }
             ui.end_row();
             for (item, slot) in [(Item::Auth, &report.auth), (Item::Sign, &report.sign)] {
-                ui.label(RichText::new(text::item_name(item, lang)).strong());
+                ui.label(RichText::new(messages::item_name(item, lang)).strong());
                 match slot {
                     CertSlot::Read(c) => {
-                        ui.label(text::date_with_wareki(c.expiry, lang));
+                        ui.label(messages::date_with_wareki(c.expiry, lang));
                         ui.label(format!(
                             "{} / {}",
-                            short_status(c.status, lang),
-                            text::days_left(c.days_left, lang)
+                            messages::status_short(c.status, lang),
+                            messages::days_left(c.days_left, lang)
                         ));
                     }
                     CertSlot::NotRead(n) => {
                         ui.label("—");
-                        ui.label(short_not_read(n, lang));
+                        ui.label(messages::not_read_short(n, lang));
                     }
                 }
                 ui.end_row();
@@ -681,12 +635,7 @@ fn side_by_side(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport) {
 }
 
 fn what_to_do(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
-    let explanation = rules::explain(
-        report.card.expiry,
-        expiry_of(&report.auth),
-        expiry_of(&report.sign),
-        report.today,
-    );
+    let explanation = &report.advice;
     if let Some(first) = explanation.first_expiry
         && !explanation.first_to_expire.is_empty()
     {
@@ -694,13 +643,13 @@ fn what_to_do(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
         let names: Vec<&str> = explanation
             .first_to_expire
             .iter()
-            .map(|i| text::item_name(*i, lang))
+            .map(|i| messages::item_name(*i, lang))
             .collect();
         ui.label(
             RichText::new(format!(
                 "{} — {}",
                 names.join(tr(lang, "・", ", ")),
-                text::date_with_wareki(first, lang)
+                messages::date_with_wareki(first, lang)
             ))
             .strong(),
         );
@@ -708,7 +657,7 @@ fn what_to_do(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
     if !explanation.findings.is_empty() {
         section(ui, tr(lang, "すること", "What to do"), s);
         for f in &explanation.findings {
-            ui.label(format!("・{}", text::finding(f, lang)));
+            ui.label(format!("・{}", messages::finding(f, lang)));
         }
     }
 }
@@ -746,7 +695,7 @@ fn block_title(ui: &mut Ui, lang: Lang, s: f32, item: Item) {
 fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
     block_title(ui, lang, s, item);
     ui.label(
-        RichText::new(text::date(c.expiry, lang))
+        RichText::new(messages::date(c.expiry, lang))
             .size(52.0 * s)
             .strong(),
     );
@@ -765,7 +714,7 @@ fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
     ui.horizontal_wrapped(|ui| {
         chip(ui, c, lang, s);
         ui.label(
-            RichText::new(text::days_left(c.days_left, lang))
+            RichText::new(messages::days_left(c.days_left, lang))
                 .size(28.0 * s)
                 .strong(),
         );
@@ -775,7 +724,7 @@ fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("{label}:")).size(19.0 * s));
             ui.label(
-                RichText::new(text::date_with_wareki(d, lang))
+                RichText::new(messages::date_with_wareki(d, lang))
                     .size(19.0 * s)
                     .strong(),
             );
@@ -802,7 +751,7 @@ fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
         let t = RichText::new(format!(
             "{}: {}",
             tr(lang, "本物かどうか", "Genuineness"),
-            text::genuine(c.genuine, lang)
+            messages::genuine(c.genuine, lang)
         ))
         .size(19.0 * s);
         ui.label(if alert { t.color(ALERT).strong() } else { t });
@@ -815,26 +764,26 @@ fn sign_state(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport, s: f3
             ui.label(
                 RichText::new(format!(
                     "{} — {}",
-                    text::date_with_wareki(c.expiry, lang),
-                    text::status(c, lang)
+                    messages::date_with_wareki(c.expiry, lang),
+                    messages::status(c, lang)
                 ))
                 .size(19.0 * s),
             );
-            for comparison in signing::compare(report) {
-                ui.label(format!(
-                    "・{}",
-                    signing::comparison_sentence(&comparison, lang)
-                ));
+            for comparison in report::compare(report) {
+                ui.label(format!("・{}", messages::comparison(&comparison, lang)));
             }
             ui.label(
-                RichText::new(signing::state_cleared(lang))
+                RichText::new(messages::state_cleared(lang))
                     .small()
                     .color(INK_SOFT),
             );
             personal_reveal(app, ui, lang);
         }
         CertSlot::NotRead(n) => {
-            ui.label(RichText::new(not_read(n, Item::Sign, lang)).size(19.0 * s));
+            ui.label(
+                RichText::new(messages::not_read(n, Item::Sign, lang, Surface::Window))
+                    .size(19.0 * s),
+            );
             if let Some(e) = &app.sign_error {
                 sign_error_box(ui, lang, e, s);
             }
@@ -869,28 +818,6 @@ fn sign_state(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport, s: f3
     }
 }
 
-/// The sentence for a signing reading that gave no certificate, worded for the window (the
-/// library's sentences speak of the CLI's `--last-try` in places).
-pub(super) fn sign_error_sentence(e: &SignError, lang: Lang) -> String {
-    match (e, lang) {
-        (SignError::WrongPassword { tries_left: t @ 1.. }, Lang::Ja) => format!(
-            "署名用パスワードが違いました。残りはあと{t}回です (5回続けて間違えるとロックされます)。自動で再試行はしていません。パスワードを確かめてから、もう一度お試しください。"
-        ),
-        (SignError::WrongPassword { tries_left: t @ 1.. }, Lang::En) => format!(
-            "Wrong signing password: {t} {} left (it locks after 5 wrong tries in a row). Nothing was retried; check the password before trying again.",
-            if *t == 1 { "try" } else { "tries" }
-        ),
-        (SignError::Refused(Refusal::LastTryNotConfirmed | Refusal::TriesUnknown), Lang::Ja) => {
-            "カードの残り回数が表示と違っていた (最後の1回かもしれない) ため、パスワードは送っていません。もう一度開いて、確認の上でお試しください。".to_owned()
-        }
-        (SignError::Refused(Refusal::LastTryNotConfirmed | Refusal::TriesUnknown), Lang::En) => {
-            "The card's counter differed from the one shown (this may be the last try), so the password was not sent. Open the dialog again and confirm."
-                .to_owned()
-        }
-        _ => e.message(lang),
-    }
-}
-
 fn sign_error_box(ui: &mut Ui, lang: Lang, e: &SignError, s: f32) {
     egui::Frame::new()
         .stroke(Stroke::new(3.0, ALERT))
@@ -898,10 +825,13 @@ fn sign_error_box(ui: &mut Ui, lang: Lang, e: &SignError, s: f32) {
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(
-                RichText::new(format!("！ {}", sign_error_sentence(e, lang)))
-                    .size(19.0 * s)
-                    .strong()
-                    .color(ALERT),
+                RichText::new(format!(
+                    "！ {}",
+                    messages::sign_error(e, lang, Surface::Window)
+                ))
+                .size(19.0 * s)
+                .strong()
+                .color(ALERT),
             );
         });
 }
@@ -945,7 +875,7 @@ fn personal_reveal(app: &mut App, ui: &mut Ui, lang: Lang) {
                     .small()
                     .color(INK_SOFT),
                 );
-                for line in signing::personal_lines(p, lang) {
+                for line in messages::personal_lines(p, lang) {
                     ui.label(RichText::new(line).size(20.0));
                 }
             });
@@ -981,7 +911,7 @@ fn format_hint(e: &SecretError, lang: Lang) -> String {
 fn sign_dialog(app: &mut App, ui: &mut Ui, lang: Lang) {
     let ctx = ui.ctx().clone();
     let pin: Option<PinReport> = app.sign_pin();
-    let locked = sign_locked(pin.as_ref());
+    let locked = is_locked(pin.as_ref());
     let confirm_needed = needs_last_try_confirmation(pin.as_ref());
     let unknown = pin.and_then(|p| p.tries_left).is_none();
     let mut submit = false;
@@ -1005,7 +935,7 @@ fn sign_dialog(app: &mut App, ui: &mut Ui, lang: Lang) {
         );
         ui.add_space(6.0);
         // The tries left come first, before any entry.
-        let tries = signing::tries_before_asking(pin.as_ref(), lang);
+        let tries = messages::tries_before_asking(pin.as_ref(), lang);
         ui.label(
             RichText::new(tries)
                 .size(21.0)
@@ -1148,7 +1078,7 @@ fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
         .show(ui, |ui| {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             for (key, p) in &report.pins {
-                ui.label(RichText::new(text::pin_name(key, lang)).size(19.0 * s));
+                ui.label(RichText::new(messages::pin_name(*key, lang)).size(19.0 * s));
                 if p.state == PinState::Locked {
                     // The box below says what to do.
                     ui.label(
@@ -1158,7 +1088,11 @@ fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
                             .color(ALERT),
                     );
                 } else {
-                    ui.label(RichText::new(text::pin(p, lang)).size(19.0 * s).strong());
+                    ui.label(
+                        RichText::new(messages::pin(p, lang))
+                            .size(19.0 * s)
+                            .strong(),
+                    );
                 }
                 ui.end_row();
             }
@@ -1167,11 +1101,11 @@ fn pins(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
 
 /// A plain warning right under the answer when a PIN is locked.
 fn locked_warning(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
-    let locked: Vec<String> = report
+    let locked: Vec<&str> = report
         .pins
         .iter()
         .filter(|(_, p)| p.state == PinState::Locked)
-        .map(|(key, _)| text::pin_name(key, lang))
+        .map(|(key, _)| messages::pin_name(*key, lang))
         .collect();
     if locked.is_empty() {
         return;

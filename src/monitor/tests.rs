@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
 use crate::card::CardKind;
-use crate::report::{CardInfo, CertSlot, ExpirySource, NotRead};
+use crate::report::{CardInfo, CertSlot, ExpirySource, NotReadReason};
 use crate::sim::{Scenario, SimReaders, SimReadersHandle};
 
 /// Simulated readers, with the calls the monitor makes counted (to show it does not spin).
@@ -90,30 +90,23 @@ fn fake_read() -> ReadFn {
         match answer.as_slice() {
             [.., 0x90, 0x00] => {}
             [.., 0x6A, 0x82] => return Err(ReadError::NotMyNumberCard),
-            other => return Err(ReadError::Io(format!("{other:02X?}"))),
+            _ => return Err(ReadError::Io(crate::card::CardError::BadDer)),
         }
-        let not_read = || {
-            CertSlot::NotRead(NotRead {
-                present: None,
-                read: false,
-                reason: "fake".to_owned(),
-            })
-        };
-        Ok(CardReport {
-            schema: crate::report::SCHEMA,
+        let not_read = || CertSlot::not_read(None, NotReadReason::PasswordRequired);
+        Ok(CardReport::new(
             reader,
-            today: o.today,
-            apdus: 1,
-            card: CardInfo {
+            o.today,
+            1,
+            CardInfo {
                 kind: CardKind::MyNumberCard,
                 expiry: o.card_expiry_typed,
                 expiry_source: o.card_expiry_typed.map(|_| ExpirySource::User),
             },
-            auth: not_read(),
-            sign: not_read(),
-            pins: BTreeMap::new(),
-            warnings: vec![],
-        })
+            not_read(),
+            not_read(),
+            BTreeMap::new(),
+            vec![],
+        ))
     })
 }
 
@@ -383,17 +376,15 @@ fn notify_follows_every_event_and_shutdown_is_prompt() {
 
 #[test]
 fn today_jst_is_utc_plus_nine() {
-    let utc = Utc::now().date_naive();
-    let jst = today_jst();
+    let utc = chrono::Utc::now().date_naive();
+    let jst = crate::clock::today_jst();
     assert!(jst == utc || jst == utc.succ_opt().unwrap());
 }
 
 // ---- the signing reading on the worker ----
 
 fn sim_trust() -> crate::cert::TrustStore {
-    crate::cert::TrustStore::jlis()
-        .with_simulated_roots()
-        .unwrap()
+    crate::sim::with_simulated_roots(crate::cert::TrustStore::jlis()).unwrap()
 }
 
 /// The product's readings with the simulated roots trusted.
@@ -401,11 +392,11 @@ fn start_signing(fake: &Fake) -> (MonitorHandle, Receiver<MonitorEvent>) {
     let store = Arc::new(sim_trust());
     let s = Arc::clone(&store);
     let read: ReadFn = Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| {
-        crate::report::read_card_with(t, o, &s)
+        crate::reading::Reader::new(&s).read(t, o)
     });
     let sign: SignFn = Arc::new(
         move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
-            crate::report::signing::read_card_with_signing_and_trust(t, o, r, &store)
+            crate::reading::Reader::new(&store).read_signing(t, o, r)
         },
     );
     Monitor::spawn_with_signing(readers(fake), pinned(), read, sign, None)
@@ -534,7 +525,7 @@ fn signing_reading_of_a_locked_card_sends_no_verify() {
     h.read_signing("R1".into(), password("ABC123"), true, false, Some(serial));
     assert_eq!(
         sign_result(&rx),
-        Err(SignError::Refused(crate::report::signing::Refusal::Locked))
+        Err(SignError::Refused(crate::reading::Refusal::Locked))
     );
     assert_eq!(verifies(&card), 0);
 }

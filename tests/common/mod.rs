@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use myna_kigen::cert::TrustStore;
-use myna_kigen::report::ReadOptions;
+use myna_kigen::reading::ReadOptions;
 use myna_kigen::sim::card::{LoggedCommand, SimCard};
 use myna_kigen::sim::{CertKind, Scenario, SimCardBuilder, SimTransport, certs};
 
@@ -52,7 +52,7 @@ pub fn sim_auth_ca() -> Vec<u8> {
 
 /// J-LIS roots plus the simulated roots.
 pub fn sim_store() -> TrustStore {
-    TrustStore::jlis().with_simulated_roots().unwrap()
+    myna_kigen::sim::with_simulated_roots(TrustStore::jlis()).unwrap()
 }
 
 /// The user-authentication certificate of a scenario, built the way the scenario builds it.

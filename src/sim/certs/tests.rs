@@ -25,7 +25,7 @@ fn spec(kind: CertKind) -> EndEntity {
 }
 
 fn store() -> TrustStore {
-    TrustStore::jlis().with_simulated_roots().unwrap()
+    crate::sim::with_simulated_roots(TrustStore::jlis()).unwrap()
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::{Lang, exit};
+use crate::messages::Lang;
 
 /// `myna-kigen`: when do the certificates on this My Number Card expire?
 #[derive(Debug, Parser)]
@@ -241,6 +241,8 @@ where
 }
 
 mod commands;
+pub mod exit;
+pub mod text;
 mod watch;
 
 #[cfg(test)]

@@ -1,0 +1,280 @@
+//! Every entry of the catalogue renders in both languages: not empty, the two different, the
+//! Japanese in Japanese and the English without kana; and no sentence on the window's surface
+//! names a command-line flag.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::card::{CardError, CardKind, PIN_FILES, PinId, PinState};
+use crate::cert::{CertError, Genuineness};
+use crate::reading::{ReadError, Refusal, SignError};
+use crate::report::{NotRead, NotReadReason, PinReport, Warning};
+use crate::rules::{Finding, Item};
+use crate::secret::SecretError;
+
+fn japanese(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Kana outside the quoted names an English sentence may carry: 「…」 and a gloss in (…).
+fn kana(s: &str) -> bool {
+    let mut depth = 0i32;
+    s.chars().any(|c| {
+        match c {
+            '「' | '(' => depth += 1,
+            '」' | ')' => depth -= 1,
+            _ => {}
+        }
+        depth == 0 && ('\u{3040}'..='\u{30ff}').contains(&c)
+    })
+}
+
+/// Checks one entry given as (Japanese, English); `window` entries must not name a flag.
+fn check(what: &str, ja: &str, en: &str, window: bool, problems: &mut Vec<String>) {
+    if ja.trim().is_empty() || en.trim().is_empty() {
+        problems.push(format!("{what}: empty"));
+    }
+    if ja == en {
+        problems.push(format!("{what}: not translated: {ja}"));
+    }
+    if !japanese(ja) {
+        problems.push(format!("{what}: Japanese text without Japanese: {ja}"));
+    }
+    if kana(en) {
+        problems.push(format!("{what}: English text with kana: {en}"));
+    }
+    if window && (ja.contains("--") || en.contains("--") || en.contains("myna-kigen ")) {
+        problems.push(format!(
+            "{what}: names a command-line flag on the window: {en}"
+        ));
+    }
+}
+
+fn both(f: impl Fn(Lang) -> String) -> (String, String) {
+    (f(Lang::Ja), f(Lang::En))
+}
+
+#[test]
+fn every_message_in_both_languages() {
+    let mut p = Vec::new();
+    let day = NaiveDate::from_ymd_opt(2029, 6, 15).unwrap_or_default();
+    let surfaces = [(Surface::CommandLine, false), (Surface::Window, true)];
+
+    for (surface, window) in surfaces {
+        for w in Warning::ALL {
+            let (ja, en) = both(|l| warning(w, l, surface));
+            check(&format!("warning {w:?}"), &ja, &en, window, &mut p);
+        }
+        let read_errors = [
+            ReadError::ServiceUnavailable,
+            ReadError::NoReader,
+            ReadError::ReaderNotFound("ACR".to_owned()),
+            ReadError::NoCard,
+            ReadError::NotMyNumberCard,
+            ReadError::CardRemoved,
+            ReadError::SharingViolation,
+            ReadError::Certificate(CertError::Empty),
+            ReadError::Io(CardError::BadDer),
+        ];
+        let mut sign_errors = vec![
+            SignError::Format(SecretError::TooShort { len: 3, min: 6 }),
+            SignError::Format(SecretError::TooLong { len: 17, max: 16 }),
+            SignError::Format(SecretError::BadCharacter { position: 2 }),
+            SignError::NoPassword,
+            SignError::CardChanged,
+            SignError::WrongPassword { tries_left: 4 },
+            SignError::WrongPassword { tries_left: 1 },
+            SignError::WrongPassword { tries_left: 0 },
+            SignError::Blocked,
+            SignError::NotReadable,
+        ];
+        for r in [
+            Refusal::Locked,
+            Refusal::LastTryNotConfirmed,
+            Refusal::TriesUnknown,
+            Refusal::NoSigningCertificate,
+        ] {
+            sign_errors.push(SignError::Refused(r));
+            // The window asks for the last try with its own tick box, never with a flag.
+            let (ja, en) = both(|l| refusal(r, l, surface));
+            check(&format!("refusal {r:?}"), &ja, &en, window, &mut p);
+        }
+        for e in &read_errors {
+            let (ja, en) = both(|l| read_error(e, l, surface));
+            check(&format!("read error {e:?}"), &ja, &en, window, &mut p);
+        }
+        for e in &sign_errors {
+            let (ja, en) = both(|l| sign_error(e, l, surface));
+            check(&format!("sign error {e:?}"), &ja, &en, window, &mut p);
+        }
+        for item in [Item::Auth, Item::Sign] {
+            for (present, reason) in [
+                (Some(true), NotReadReason::PasswordRequired),
+                (None, NotReadReason::PasswordRequired),
+                (Some(false), NotReadReason::Absent),
+            ] {
+                let n = NotRead {
+                    present,
+                    read: false,
+                    reason,
+                };
+                let (ja, en) = both(|l| not_read(&n, item, l, surface));
+                check(&format!("not read {n:?}"), &ja, &en, window, &mut p);
+            }
+        }
+    }
+    for t in Text::ALL {
+        check(
+            &format!("{t:?}"),
+            t.text(Lang::Ja),
+            t.text(Lang::En),
+            false,
+            &mut p,
+        );
+    }
+    for file in PIN_FILES {
+        check(
+            &format!("pin name {:?}", file.id),
+            pin_name(file.id, Lang::Ja),
+            pin_name(file.id, Lang::En),
+            true,
+            &mut p,
+        );
+    }
+    check(
+        "pin name other",
+        pin_name(PinId::Other, Lang::Ja),
+        pin_name(PinId::Other, Lang::En),
+        true,
+        &mut p,
+    );
+    for state in [
+        PinState::Ok,
+        PinState::Locked,
+        PinState::Verified,
+        PinState::Unavailable,
+    ] {
+        let r = PinReport {
+            tries_left: Some(2),
+            max: 3,
+            state,
+        };
+        let (ja, en) = both(|l| pin(&r, l));
+        check(&format!("pin {state:?}"), &ja, &en, true, &mut p);
+    }
+    for g in [
+        Genuineness::Verified,
+        Genuineness::UnknownRoot,
+        Genuineness::Failed,
+        Genuineness::NotChecked,
+    ] {
+        check(
+            &format!("{g:?}"),
+            genuine(g, Lang::Ja),
+            genuine(g, Lang::En),
+            true,
+            &mut p,
+        );
+    }
+    for k in [
+        CardKind::MyNumberCard,
+        CardKind::JukiCard,
+        CardKind::Smartphone,
+        CardKind::Unknown,
+    ] {
+        check(
+            &format!("{k:?}"),
+            card_kind(k, Lang::Ja),
+            card_kind(k, Lang::En),
+            true,
+            &mut p,
+        );
+    }
+    for item in [Item::Card, Item::Auth, Item::Sign] {
+        check(
+            "item",
+            item_name(item, Lang::Ja),
+            item_name(item, Lang::En),
+            true,
+            &mut p,
+        );
+        check(
+            "use",
+            item_use(item, Lang::Ja),
+            item_use(item, Lang::En),
+            true,
+            &mut p,
+        );
+        for f in [
+            Finding::CapViolated {
+                item,
+                cap: Item::Card,
+            },
+            Finding::RenewCard { item },
+            Finding::RenewCertificateAtCounter { item, from: day },
+            Finding::NewIssueAtCounter { item },
+        ] {
+            let (ja, en) = both(|l| finding(&f, l));
+            check(&format!("{f:?}"), &ja, &en, true, &mut p);
+        }
+    }
+    for f in [
+        Finding::CardExpired,
+        Finding::InsuranceGrace { until: day },
+        Finding::InsuranceRegistrationBlocked,
+    ] {
+        let (ja, en) = both(|l| finding(&f, l));
+        check(&format!("{f:?}"), &ja, &en, true, &mut p);
+    }
+    for c in [
+        crate::report::Comparison::SameExpiry,
+        crate::report::Comparison::SignEndsFirst { days: 3 },
+        crate::report::Comparison::SignReissued { issued: day },
+        crate::report::Comparison::SignEndsWithCard,
+        crate::report::Comparison::RevocationNotChecked,
+    ] {
+        let (ja, en) = both(|l| comparison(&c, l));
+        check(&format!("{c:?}"), &ja, &en, true, &mut p);
+    }
+    let (ja, en) = both(|l| tries_before_asking(None, l));
+    check("tries unknown", &ja, &en, true, &mut p);
+    check("prompt", prompt(Lang::Ja), prompt(Lang::En), false, &mut p);
+    check(
+        "state cleared",
+        state_cleared(Lang::Ja),
+        state_cleared(Lang::En),
+        true,
+        &mut p,
+    );
+    assert!(p.is_empty(), "{}", p.join("\n"));
+}
+
+#[test]
+fn tries_and_days_in_words() {
+    assert_eq!(tries(1, Lang::En), "1 try");
+    assert_eq!(tries(3, Lang::En), "3 tries");
+    assert_eq!(tries(3, Lang::Ja), "3回");
+    assert_eq!(days_left(0, Lang::En), "today is the last day");
+    assert_eq!(days_left(-1, Lang::En), "expired 1 day ago");
+    let locked = PinReport {
+        tries_left: Some(0),
+        max: 5,
+        state: PinState::Locked,
+    };
+    assert!(tries_before_asking(Some(&locked), Lang::En).contains("LOCKED"));
+    let three = PinReport {
+        tries_left: Some(3),
+        max: 5,
+        state: PinState::Ok,
+    };
+    assert!(tries_before_asking(Some(&three), Lang::En).contains("3 tries left"));
+    assert!(
+        sign_error(
+            &SignError::WrongPassword { tries_left: 4 },
+            Lang::Ja,
+            Surface::CommandLine
+        )
+        .contains("あと4回")
+    );
+}

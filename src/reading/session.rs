@@ -1,0 +1,28 @@
+//! The one place a reading opens the card: a transaction, a [`CardSession`] on it, and the
+//! extended-length fallback remembered on the transport afterwards.
+
+use crate::card::CardSession;
+use crate::transport::Transport;
+
+use super::ReadError;
+
+/// Runs `f` on a card session inside one transaction. When the session had to fall back from
+/// extended-length APDUs, the transport remembers it, so the next reading does not try again.
+pub(super) fn with_session<T, E: From<ReadError>>(
+    transport: &mut dyn Transport,
+    f: impl FnOnce(&mut CardSession<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    let extended = transport.supports_extended_length();
+    let (result, fell_back) = {
+        let mut tx = transport
+            .transaction()
+            .map_err(|e| E::from(ReadError::from(e)))?;
+        let mut session = CardSession::new(tx.as_mut(), extended);
+        let result = f(&mut session);
+        (result, session.extended_fell_back())
+    };
+    if fell_back {
+        transport.disable_extended_length();
+    }
+    result
+}
