@@ -453,7 +453,7 @@ fn valid_card() -> SimCard {
 fn open_dialog(h: &mut Harness<'static, App>) {
     h.get_by_role_and_label(Role::Button, READ_SIGN).click();
     settle(h);
-    assert!(h.state().sign_dialog.is_some(), "dialog not open");
+    assert!(h.state().sign_dialog().is_some(), "dialog not open");
 }
 
 fn type_password(h: &mut Harness<'static, App>, text: &str) {
@@ -494,7 +494,7 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
     assert_eq!(log_len(&card), before);
     h.get_by_role_and_label(Role::Button, SEND).click();
     wait_for(&mut h, SIGN_BLOCK);
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     // Beside the user-authentication block, with the same rows.
     assert_eq!(h.query_all_by_label("2029年4月11日").count(), 2);
     assert_eq!(h.query_all_by_label("令和11年4月11日").count(), 2);
@@ -549,7 +549,7 @@ fn malformed_password_keeps_ok_disabled_and_sends_nothing() {
     assert!(!ok_enabled(&h));
     h.get_by_role_and_label(Role::Button, "やめる").click();
     settle(&mut h);
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     assert_eq!(log_len(&card), before, "something was sent");
     assert_eq!(verifies_with_data(&card), 0);
     assert_eq!(card.lock().unwrap().pin_tries(EF_SIGN_PIN), Some(5));
@@ -576,7 +576,7 @@ fn wrong_password_says_how_many_tries_remain_and_spends_exactly_one() {
     h.get_by_label_contains("署名用パスワードの残り回数: 4回");
     h.key_press(egui::Key::Escape);
     settle(&mut h);
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     assert_eq!(verifies_with_data(&card), 1);
 }
 
@@ -596,7 +596,7 @@ fn locked_signing_password_offers_no_entry_and_sends_nothing() {
     assert!(h.query_by_label(SEND).is_none());
     h.get_by_role_and_label(Role::Button, "閉じる").click();
     settle(&mut h);
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     assert_eq!(log_len(&card), before);
     assert_eq!(verifies_with_data(&card), 0);
 }
@@ -636,20 +636,20 @@ fn cancel_and_escape_send_nothing() {
     type_password(&mut h, "ABC123");
     h.get_by_role_and_label(Role::Button, "やめる").click();
     settle(&mut h);
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     open_dialog(&mut h);
     // The field starts empty again.
     assert!(!ok_enabled(&h));
     type_password(&mut h, "ABC123");
     h.key_press(egui::Key::Escape);
     settle(&mut h);
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     assert_eq!(log_len(&card), before);
     // A card leaving closes the dialog too.
     open_dialog(&mut h);
     h.state_mut()
         .apply(myna_kigen::monitor::MonitorEvent::Removed { reader: "R".into() });
-    assert!(h.state().sign_dialog.is_none());
+    assert!(h.state().sign_dialog().is_none());
     assert_eq!(log_len(&card), before);
 }
 
@@ -696,7 +696,7 @@ fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
     assert!(h.query_all_by_label_contains("公的").next().is_none());
     assert!(h.query_by_label("本人情報を表示").is_none());
     assert!(h.state().personal().is_none());
-    assert!(!h.state().personal_shown);
+    assert!(!h.state().personal_shown());
     assert_eq!(verifies_with_data(&card), 1);
     assert!(!card.lock().unwrap().is_verified(EF_SIGN_PIN));
 }
@@ -717,7 +717,7 @@ fn counter_mode_reads_the_signing_dates_but_offers_no_reveal() {
     // Nothing personal even in memory.
     assert!(h.state().personal().is_none());
     h.state_mut().toggle_personal();
-    assert!(!h.state().personal_shown);
+    assert!(!h.state().personal_shown());
     assert_eq!(verifies_with_data(&card), 1);
     // A signing reading is not another card read.
     h.get_by_label("この起動で読み取ったカード: 1枚");
@@ -738,7 +738,7 @@ fn keyboard_reaches_the_read_button_and_sends_with_enter() {
     }
     h.key_press(egui::Key::Enter);
     settle(&mut h);
-    assert!(h.state().sign_dialog.is_some());
+    assert!(h.state().sign_dialog().is_some());
     // The entry has the focus at once: type and press Enter.
     assert!(h.get_by_role(Role::PasswordInput).is_focused());
     h.get_by_role(Role::PasswordInput).type_text("ABC123");

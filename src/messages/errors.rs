@@ -45,7 +45,7 @@ pub fn sign_error(e: &SignError, lang: Lang, surface: Surface) -> String {
         },
         SignError::WrongPassword { tries_left } if surface == Surface::Window => match lang {
             Lang::Ja => format!(
-                "署名用パスワードが違いました。残りはあと{tries_left}回です（5回続けて間違えるとロックされます）。自動で再試行はしていません。パスワードを確かめてから、もう一度お試しください。"
+                "署名用パスワードが違いました。残りはあと{tries_left}回です (5回続けて間違えるとロックされます)。自動で再試行はしていません。パスワードを確かめてから、もう一度お試しください。"
             ),
             Lang::En => format!(
                 "Wrong signing password: {} left (it locks after 5 wrong tries in a row). Nothing was retried; check the password before trying again.",
@@ -102,7 +102,7 @@ pub fn refusal(r: Refusal, lang: Lang, surface: Surface) -> String {
     match (r, lang) {
         (Refusal::Locked, Lang::Ja) => "署名用パスワードはロックされています。パスワードは送っていません。ロックは自然には解除されません。お住まいの市区町村の窓口で、カードを持参して再設定してください。".to_owned(),
         (Refusal::Locked, Lang::En) => "The signing password is locked, so it was not sent. A lock never clears by itself: have it reset at your municipal office, bringing the card.".to_owned(),
-        (Refusal::LastTryNotConfirmed | Refusal::TriesUnknown, Lang::Ja) if surface == Surface::Window => "カードの残り回数が表示と違っていた（最後の1回かもしれない）ため、パスワードは送っていません。もう一度開いて、確認の上でお試しください。".to_owned(),
+        (Refusal::LastTryNotConfirmed | Refusal::TriesUnknown, Lang::Ja) if surface == Surface::Window => "カードの残り回数が表示と違っていた (最後の1回かもしれない) ため、パスワードは送っていません。もう一度開いて、確認の上でお試しください。".to_owned(),
         (Refusal::LastTryNotConfirmed | Refusal::TriesUnknown, Lang::En) if surface == Surface::Window => "The card's counter differed from the one shown (this may be the last try), so the password was not sent. Open the dialog again and confirm.".to_owned(),
         (Refusal::LastTryNotConfirmed, Lang::Ja) => "署名用パスワードの残りはあと1回です。間違えるとロックされ、市区町村の窓口でしか解除できません。パスワードは送っていません。正しいと確かな場合だけ、--last-try を付けてもう一度実行してください。".to_owned(),
         (Refusal::LastTryNotConfirmed, Lang::En) => "Only 1 try is left on the signing password: a wrong one locks it until your municipal office resets it. The password was not sent. Only if you are sure of it, run again with --last-try.".to_owned(),

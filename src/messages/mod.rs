@@ -13,6 +13,7 @@ mod dates;
 mod errors;
 mod report;
 mod signing;
+pub mod window;
 
 pub mod words;
 
@@ -58,6 +59,14 @@ pub enum Surface {
     CommandLine,
     /// The window: buttons and fields are named, never command-line flags.
     Window,
+}
+
+/// The bullet before an item of a list.
+pub const BULLET: &str = "・";
+
+/// A language's name in itself, for the language switch.
+pub fn language_name(lang: Lang) -> &'static str {
+    tr(lang, "日本語", "English")
 }
 
 /// A fixed phrase in both languages.

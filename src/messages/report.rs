@@ -170,7 +170,7 @@ pub fn not_read(n: &NotRead, item: Item, lang: Lang, surface: Surface) -> String
         .to_owned(),
         (Some(false), _, Surface::Window) => tr(
             lang,
-            "ありません（発行されていないか、失効しています）",
+            "ありません (発行されていないか、失効しています)",
             "None on the card (not issued, or revoked)",
         )
         .to_owned(),
@@ -200,7 +200,7 @@ pub fn not_read(n: &NotRead, item: Item, lang: Lang, surface: Surface) -> String
         },
         (present, NotReadReason::PasswordRequired, Surface::Window) => match lang {
             Lang::Ja => format!(
-                "{} — 期限を見るには署名用パスワード（6〜16桁の英数字）が必要です",
+                "{} — 期限を見るには署名用パスワード (6〜16桁の英数字) が必要です",
                 if present == Some(true) {
                     "あり"
                 } else {
@@ -225,7 +225,7 @@ pub fn not_read_short(n: &NotRead, lang: Lang) -> &'static str {
     match (n.present, n.reason) {
         (Some(false), _) | (_, NotReadReason::Absent) => tr(lang, "なし", "none"),
         (Some(true), NotReadReason::PasswordRequired) => {
-            tr(lang, "あり（期限は下を参照）", "present (see below)")
+            tr(lang, "あり (期限は下を参照)", "present (see below)")
         }
         (_, NotReadReason::PasswordRequired) => tr(lang, "有無は不明", "presence unknown"),
     }

@@ -1,168 +1,22 @@
-//! The window (eframe/egui): the answer for the card on the reader, for residents and for
-//! counter clerks. It renders [`MonitorEvent`]s from the card monitor's worker thread and sends it
-//! requests; the UI thread never touches a card, and repaints only on events and input.
-//!
-//! Persisted settings ([`Settings`], serde) are kept apart from runtime state ([`App`]).
-//!
-//! The signing certificate (issue 6) is read on request through a password dialog
-//! ([`SignDialog`]): the typed password lives in a wiping string while the dialog is open and
-//! moves into the worker as a [`SigningPassword`] when sent. The holder's personal data from
-//! that reading stays in memory only while its card is on the reader, shown only on an explicit
-//! reveal, and never in counter mode.
-
-mod view;
+//! The window's runtime state ([`App`]): the readers, the card shown, the signing flow as one
+//! state machine ([`SignFlow`]), and the requests the window sends the card monitor. Never
+//! stored; the remembered settings are [`super::Settings`].
 
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use clap::Parser;
 use eframe::egui;
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::card::PinId;
-use crate::card::PinState;
-use crate::messages::Lang;
-use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions, ReadFn, SignFn};
-use crate::reading::{
-    ReadError, Reader, Refusal, SignError, is_locked, needs_last_try_confirmation,
-};
+use super::{AppConfig, Demo, Settings, install_fonts, parse_typed_date, view};
+use crate::card::{PinId, PinState};
+use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions};
+use crate::reading::{ReadError, Refusal, SignError, is_locked, needs_last_try_confirmation};
 use crate::report::{CardReport, CertSlot, PersonalReport, PinReport};
 use crate::secret::SigningPassword;
-use crate::sim::transport::READER_NAME as SIM_READER;
-use crate::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
-use crate::transport::{ReaderInfo, Readers};
-
-/// The bundled Japanese font (BIZ UDGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`).
-/// It covers all of JIS X 0208, so names from signing certificates can be shown later.
-pub static JAPANESE_FONT: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Regular.ttf");
-
-/// The window icon: 64×64 RGBA, made by `scripts/make-icon.sh`.
-pub static ICON_RGBA: &[u8] = include_bytes!("../assets/icon.rgba");
-
-/// The key the settings are stored under in eframe's storage.
-pub const SETTINGS_KEY: &str = "myna-kigen-settings";
-
-/// `myna-kigen-gui`: the window.
-#[derive(Debug, Clone, Default, Parser)]
-#[command(name = "myna-kigen-gui", version = crate::VERSION, about = "マイナンバーカードの電子証明書の有効期限 / My Number Card certificate expiry")]
-pub struct GuiArgs {
-    /// Show the built-in simulated card instead of a reader (scenarios: valid renewable expired
-    /// no-sign locked juki not-mnc smartphone).
-    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "valid")]
-    pub demo: Option<String>,
-    /// Language of the window (default: the last one used, else Japanese).
-    #[arg(long, value_name = "ja|en", value_parser = parse_lang)]
-    pub lang: Option<Lang>,
-    /// Start in counter mode (large text, cleared when the card leaves, nothing personal).
-    #[arg(long)]
-    pub counter: bool,
-    /// Judge days left and status on this JST date instead of today (YYYY-MM-DD).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub today: Option<NaiveDate>,
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("not ja or en: {s}"))
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    parse_typed_date(s).ok_or_else(|| format!("not a date (YYYY-MM-DD): {s}"))
-}
-
-/// A date as a person types it: `2034-06-15`, `2034/6/15`, `2034.6.15` or `2034年6月15日`.
-pub fn parse_typed_date(s: &str) -> Option<NaiveDate> {
-    let normalised: String = s
-        .trim()
-        .chars()
-        .map(|c| match c {
-            // Full-width digits, as a Japanese input method may type them.
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '/' | '.' | '年' | '月' | '／' | '－' => '-',
-            '日' => ' ',
-            c => c,
-        })
-        .collect();
-    NaiveDate::parse_from_str(normalised.trim(), "%Y-%m-%d").ok()
-}
-
-/// What is remembered between runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// The window's language.
-    pub lang: Lang,
-    /// Counter mode on.
-    pub counter_mode: bool,
-}
-
-/// Where the app's cards come from, and how they are read.
-pub struct AppConfig {
-    /// The readers (system PC/SC, or the simulated ones).
-    pub readers: Box<dyn Readers>,
-    /// Reads one card (in the product: [`Reader::read`]).
-    pub read: ReadFn,
-    /// Reads one card with the signing password (in the product:
-    /// [`crate::monitor::default_sign_fn`]).
-    pub sign: SignFn,
-    /// Pins the date readings are judged on (`None`: today in JST).
-    pub today: Option<NaiveDate>,
-    /// The demo, when the cards are simulated: shows the 「デモ」 label and the buttons that
-    /// take the simulated card off and put it back.
-    pub demo: Option<Demo>,
-    /// Print timing figures to stderr (first frame, answer on screen after the reading).
-    pub timing: Option<Instant>,
-}
-
-/// The system's PC/SC readers. The one place the real reader stack is plugged in. A service
-/// that is not running yet is reported by the monitor (the window shows its sentence) and found
-/// once it starts.
-pub fn system_readers() -> Box<dyn Readers> {
-    Box::new(crate::transport::pcsc::PcscReaders::lazy())
-}
-
-/// The simulated card and reader for `--demo SCENARIO`, with the scenario's dates set around
-/// `today`. The one place the simulation is plugged in.
-pub fn demo_readers(scenario: &str, today: NaiveDate) -> Result<(Box<dyn Readers>, Demo), String> {
-    let scenario: Scenario = scenario
-        .parse()
-        .map_err(|e: crate::sim::SimError| e.to_string())?;
-    let card = scenario.card(today).map_err(|e| e.to_string())?;
-    let readers = SimReaders::new();
-    let handle = readers.handle();
-    handle.plug(SIM_READER);
-    let card = handle.place(SIM_READER, card);
-    Ok((
-        Box::new(readers),
-        Demo {
-            scenario,
-            handle,
-            card,
-        },
-    ))
-}
-
-/// The demo's simulated reader, which the window can take the card off and put back on.
-pub struct Demo {
-    /// The scenario shown.
-    pub scenario: Scenario,
-    handle: SimReadersHandle,
-    card: Arc<Mutex<SimCard>>,
-}
-
-impl Demo {
-    /// Takes the simulated card off its reader.
-    pub fn remove_card(&self) {
-        self.handle.remove_card(SIM_READER);
-    }
-
-    /// Puts the simulated card back on its reader.
-    pub fn place_card(&self) {
-        self.handle.place_shared(SIM_READER, Arc::clone(&self.card));
-    }
-}
+use crate::transport::ReaderInfo;
 
 /// What the window shows about the card (runtime state, never stored).
 #[derive(Debug, Clone, PartialEq)]
@@ -206,11 +60,11 @@ impl CardView {
 /// closes (sent, cancelled, or its card left); Debug never shows it.
 pub struct SignDialog {
     reader: String,
-    password: Zeroizing<String>,
+    pub(super) password: Zeroizing<String>,
     /// The person ticked 「最後の1回であることを理解しました」 (asked when one try is left, or
     /// when the card did not tell).
     pub confirm_last_try: bool,
-    focus_requested: bool,
+    pub(super) focus_requested: bool,
 }
 
 impl std::fmt::Debug for SignDialog {
@@ -225,7 +79,7 @@ impl std::fmt::Debug for SignDialog {
 
 /// Longest text the password field takes (longer than any valid password, so "too long" can be
 /// said; short enough that the field's buffer never grows and leaves copies behind).
-const PASSWORD_FIELD_LIMIT: usize = SigningPassword::MAX + 8;
+pub(crate) const PASSWORD_FIELD_LIMIT: usize = SigningPassword::MAX + 8;
 
 impl SignDialog {
     fn new(reader: String) -> Self {
@@ -242,6 +96,36 @@ impl SignDialog {
     pub fn reader(&self) -> &str {
         &self.reader
     }
+}
+
+/// Where the signing certificate's reading of the card shown stands: one state at a time.
+#[derive(Debug, Default)]
+pub enum SignFlow {
+    /// Nothing asked.
+    #[default]
+    Idle,
+    /// The password dialog is open (with the last failure, when it is opened again after one).
+    Dialog {
+        /// The dialog.
+        dialog: SignDialog,
+        /// Why the previous attempt gave no certificate.
+        last_error: Option<SignError>,
+    },
+    /// The password went to the worker; its answer has not come yet.
+    Reading {
+        /// The reader whose card is being read.
+        reader: String,
+    },
+    /// The last signing reading of the card shown gave no certificate.
+    Failed(SignError),
+    /// The signing certificate was read. The holder's details are kept only while its card is
+    /// on the reader, and only outside counter mode (wiped on drop; Debug redacted).
+    Read {
+        /// The holder's details, when asked for.
+        personal: Option<PersonalReport>,
+        /// They are on screen (the reveal was pressed).
+        shown: bool,
+    },
 }
 
 /// The window's state.
@@ -266,19 +150,10 @@ pub struct App {
     pub card_expiry_typed: Option<NaiveDate>,
     /// The typed text was not a date.
     pub card_expiry_invalid: bool,
-    /// The signing-password dialog, while open.
-    pub sign_dialog: Option<SignDialog>,
-    /// The reader whose card's signing certificate is being read.
-    pub signing: Option<String>,
-    /// Why the last signing reading of the card shown gave no certificate.
-    pub sign_error: Option<SignError>,
-    /// The holder's details from the signing certificate: kept only while its card is on the
-    /// reader, and only outside counter mode. Wiped on drop; Debug redacted.
-    personal: Option<PersonalReport>,
-    /// The holder's details are on screen (the reveal was pressed).
-    pub personal_shown: bool,
+    /// Where the signing certificate's reading of the card shown stands.
+    sign: SignFlow,
     /// The password field's egui id, so its widget state is removed when the dialog closes.
-    sign_field_id: Option<egui::Id>,
+    pub(super) sign_field_id: Option<egui::Id>,
     demo: Option<Demo>,
     pending: Option<AppConfig>,
     monitor: Option<MonitorHandle>,
@@ -304,11 +179,7 @@ impl App {
             card_expiry_input: String::new(),
             card_expiry_typed: None,
             card_expiry_invalid: false,
-            sign_dialog: None,
-            signing: None,
-            sign_error: None,
-            personal: None,
-            personal_shown: false,
+            sign: SignFlow::Idle,
             sign_field_id: None,
             timing: config.timing,
             demo: None,
@@ -419,8 +290,8 @@ impl App {
 
     /// The answer to a signing reading into the state.
     fn sign_result(&mut self, reader: String, result: Result<Box<CardReport>, SignError>) {
-        if self.signing.as_deref() == Some(reader.as_str()) {
-            self.signing = None;
+        if matches!(&self.sign, SignFlow::Reading { reader: r } if *r == reader) {
+            self.sign = SignFlow::Idle;
         }
         // Only for the card still shown (an answer for a card that left is dropped).
         let Some(CardView::Report {
@@ -436,8 +307,7 @@ impl App {
         }
         match result {
             Ok(mut new) => {
-                self.sign_error = None;
-                self.personal = match &mut new.sign {
+                let personal = match &mut new.sign {
                     // Counter mode keeps nothing personal (and did not ask for it).
                     CertSlot::Read(c) if !self.settings.counter_mode => c.personal.take(),
                     CertSlot::Read(c) => {
@@ -446,7 +316,10 @@ impl App {
                     }
                     CertSlot::NotRead(_) => None,
                 };
-                self.personal_shown = false;
+                self.sign = SignFlow::Read {
+                    personal,
+                    shown: false,
+                };
                 *report = new;
             }
             Err(e) => {
@@ -470,18 +343,62 @@ impl App {
                         _ => {}
                     }
                 }
-                self.sign_error = Some(e);
+                self.sign = SignFlow::Failed(e);
             }
         }
     }
 
     /// Closes the dialog (wiping the typed text) and forgets the holder's details and the last
-    /// signing failure: the card they belong to is gone or being read again.
+    /// signing failure: the card they belong to is gone or being read again. A signing reading
+    /// on its way stays announced until its answer arrives.
     fn forget_signing(&mut self) {
-        self.sign_dialog = None;
-        self.personal = None;
-        self.personal_shown = false;
-        self.sign_error = None;
+        if !matches!(self.sign, SignFlow::Reading { .. }) {
+            self.sign = SignFlow::Idle;
+        }
+    }
+
+    /// Where the signing certificate's reading stands.
+    pub fn sign_flow(&self) -> &SignFlow {
+        &self.sign
+    }
+
+    /// The signing-password dialog, while open.
+    pub fn sign_dialog(&self) -> Option<&SignDialog> {
+        match &self.sign {
+            SignFlow::Dialog { dialog, .. } => Some(dialog),
+            _ => None,
+        }
+    }
+
+    /// The dialog, for the view to edit.
+    pub(super) fn sign_dialog_mut(&mut self) -> Option<&mut SignDialog> {
+        match &mut self.sign {
+            SignFlow::Dialog { dialog, .. } => Some(dialog),
+            _ => None,
+        }
+    }
+
+    /// Why the last signing reading of the card shown gave no certificate (also while the
+    /// dialog is open again).
+    pub fn sign_error(&self) -> Option<&SignError> {
+        match &self.sign {
+            SignFlow::Failed(e)
+            | SignFlow::Dialog {
+                last_error: Some(e),
+                ..
+            } => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether a signing reading is on its way to the card.
+    pub fn signing_in_progress(&self) -> bool {
+        matches!(self.sign, SignFlow::Reading { .. })
+    }
+
+    /// Whether the holder's details are on screen (the reveal was pressed).
+    pub fn personal_shown(&self) -> bool {
+        matches!(self.sign, SignFlow::Read { shown: true, .. })
     }
 
     /// The report on screen for a card still on the reader.
@@ -504,7 +421,7 @@ impl App {
         };
         let unread_maybe_present =
             matches!(&report.sign, CertSlot::NotRead(n) if n.present != Some(false));
-        unread_maybe_present && self.signing.is_none() && self.sign_dialog.is_none()
+        unread_maybe_present && matches!(self.sign, SignFlow::Idle | SignFlow::Failed(_))
     }
 
     /// Opens the signing-password dialog (when [`App::can_read_signing`]).
@@ -513,13 +430,23 @@ impl App {
             return;
         }
         if let Some((reader, _)) = self.current_report() {
-            self.sign_dialog = Some(SignDialog::new(reader.to_owned()));
+            let dialog = SignDialog::new(reader.to_owned());
+            let last_error = match std::mem::replace(&mut self.sign, SignFlow::Idle) {
+                SignFlow::Failed(e) => Some(e),
+                _ => None,
+            };
+            self.sign = SignFlow::Dialog { dialog, last_error };
         }
     }
 
     /// Closes the dialog without sending anything; the typed text is wiped.
     pub fn cancel_sign_dialog(&mut self) {
-        self.sign_dialog = None;
+        if let SignFlow::Dialog { last_error, .. } =
+            std::mem::replace(&mut self.sign, SignFlow::Idle)
+            && let Some(e) = last_error
+        {
+            self.sign = SignFlow::Failed(e);
+        }
     }
 
     /// The signing PIN's counter of the card shown.
@@ -531,7 +458,7 @@ impl App {
     /// Whether the dialog's OK is enabled: a well-formed password, not locked, and the last-try
     /// confirmation ticked when it is asked for.
     pub fn sign_dialog_ready(&self) -> bool {
-        let Some(d) = &self.sign_dialog else {
+        let Some(d) = self.sign_dialog() else {
             return false;
         };
         let pin = self.sign_pin();
@@ -546,7 +473,8 @@ impl App {
         if !self.sign_dialog_ready() {
             return false;
         }
-        let Some(dialog) = self.sign_dialog.take() else {
+        let SignFlow::Dialog { dialog, .. } = std::mem::replace(&mut self.sign, SignFlow::Idle)
+        else {
             return false;
         };
         let pin = self.sign_pin();
@@ -567,8 +495,9 @@ impl App {
         let Some(monitor) = &self.monitor else {
             return false;
         };
-        self.sign_error = None;
-        self.signing = Some(reader.clone());
+        self.sign = SignFlow::Reading {
+            reader: reader.clone(),
+        };
         monitor.read_signing(
             reader,
             parsed,
@@ -582,13 +511,18 @@ impl App {
     /// The holder's details, while kept (see [`App::personal_shown`] for whether they are on
     /// screen).
     pub fn personal(&self) -> Option<&PersonalReport> {
-        self.personal.as_ref()
+        match &self.sign {
+            SignFlow::Read { personal, .. } => personal.as_ref(),
+            _ => None,
+        }
     }
 
     /// Shows or hides the holder's details (never in counter mode).
     pub fn toggle_personal(&mut self) {
-        self.personal_shown =
-            !self.personal_shown && self.personal.is_some() && !self.settings.counter_mode;
+        let counter = self.settings.counter_mode;
+        if let SignFlow::Read { personal, shown } = &mut self.sign {
+            *shown = !*shown && personal.is_some() && !counter;
+        }
     }
 
     fn card_removed(&mut self) {
@@ -667,8 +601,10 @@ impl App {
         self.settings.counter_mode = on;
         if on {
             // Nothing personal in counter mode, not even in memory.
-            self.personal = None;
-            self.personal_shown = false;
+            if let SignFlow::Read { personal, shown } = &mut self.sign {
+                *personal = None;
+                *shown = false;
+            }
             // Nothing of a card that already left stays on screen.
             if matches!(
                 self.card,
@@ -687,7 +623,7 @@ impl App {
         let before = self.card.clone();
         self.poll_events();
         view::show(self, ui);
-        if self.sign_dialog.is_none()
+        if self.sign_dialog().is_none()
             && let Some(id) = self.sign_field_id.take()
         {
             // The password field's widget state (cursor, undo history) goes with the dialog.
@@ -719,120 +655,5 @@ impl App {
             }
         }
         self.first_frame_done = true;
-    }
-}
-
-impl eframe::App for App {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
-    }
-}
-
-/// Puts the bundled Japanese font first in both font families (egui's own fonts stay as
-/// fallbacks for symbols).
-pub fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert(
-        "BIZUDGothic".to_owned(),
-        Arc::new(egui::FontData::from_static(JAPANESE_FONT)),
-    );
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts
-            .families
-            .entry(family)
-            .or_default()
-            .insert(0, "BIZUDGothic".to_owned());
-    }
-    ctx.set_fonts(fonts);
-}
-
-/// Opens the window. `started` is when the process started (for the timing figures, printed
-/// when `MYNA_KIGEN_TIMING` is set).
-pub fn run(
-    args: GuiArgs,
-    mut options: eframe::NativeOptions,
-    started: Instant,
-) -> Result<(), Box<dyn std::error::Error>> {
-    options.viewport = options.viewport.with_icon(Arc::new(egui::IconData {
-        rgba: ICON_RGBA.to_vec(),
-        width: 64,
-        height: 64,
-    }));
-    let (readers, demo) = match &args.demo {
-        Some(scenario) => {
-            let today = args.today.unwrap_or_else(crate::clock::today_jst);
-            let (readers, demo) = demo_readers(scenario, today)?;
-            (readers, Some(demo))
-        }
-        None => (system_readers(), None),
-    };
-    let config = AppConfig {
-        readers,
-        read: crate::monitor::read_fn(Reader::jlis()),
-        sign: crate::monitor::default_sign_fn(),
-        today: args.today,
-        demo,
-        timing: std::env::var_os("MYNA_KIGEN_TIMING").map(|_| started),
-    };
-    eframe::run_native(
-        "myna-kigen",
-        options,
-        Box::new(move |cc| {
-            let mut settings: Settings = cc
-                .storage
-                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
-                .unwrap_or_default();
-            if let Some(l) = args.lang {
-                settings.lang = l;
-            }
-            if args.counter {
-                settings.counter_mode = true;
-            }
-            let mut app = App::new(config, settings);
-            app.start(&cc.egui_ctx);
-            Ok(Box::new(app))
-        }),
-    )?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_dates() {
-        let d = NaiveDate::from_ymd_opt(2034, 6, 15);
-        for s in [
-            "2034-06-15",
-            "2034/6/15",
-            " 2034.6.15 ",
-            "2034年6月15日",
-            "２０３４年６月１５日",
-        ] {
-            assert_eq!(parse_typed_date(s), d, "{s}");
-        }
-        for s in ["", "2034-02-30", "15/6/2034", "令和16年6月15日"] {
-            assert_eq!(parse_typed_date(s), None, "{s}");
-        }
-    }
-
-    #[test]
-    fn settings_round_trip_and_defaults() {
-        let s = Settings {
-            lang: Lang::En,
-            counter_mode: true,
-        };
-        let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), s);
-        assert_eq!(
-            serde_json::from_str::<Settings>("{}").unwrap(),
-            Settings::default()
-        );
-        assert_eq!(Settings::default().lang, Lang::Ja);
     }
 }
