@@ -14,6 +14,32 @@ pub use certs::CertKind;
 pub use scenario::{Scenario, ScenarioDates};
 pub use transport::{SimReaders, SimReadersHandle, SimTransport};
 
+/// The JST day the tests judge on (unit tests, behaviour tests, golden outputs, the window's
+/// tests and the end-to-end rig alike), as the command line takes it.
+pub const TEST_DAY: &str = "2026-11-28";
+
+/// [`TEST_DAY`] as a date.
+pub fn test_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default()
+}
+
+/// Bytes written as hex pairs, spaces allowed (`"00 A4 04 0C"`): the form command and response
+/// scripts are written in. `None` for anything else.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let hi = pair.first()?.to_digit(16)?;
+            let lo = pair.get(1)?.to_digit(16)?;
+            u8::try_from(hi * 16 + lo).ok()
+        })
+        .collect()
+}
+
 /// Why a simulated card could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {

@@ -3,9 +3,8 @@
 //! PIN counters spends nothing (issue 2, "Tests" and "Must show").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
+mod support;
 
-use common::*;
 use myna_kigen::apdu::StatusWord;
 use myna_kigen::card::{
     CardError, CardKind, CardSession, EF_AUTH_CA, EF_AUTH_CERT, EF_AUTH_PIN, EF_AVAILABILITY,
@@ -14,6 +13,7 @@ use myna_kigen::card::{
 };
 use myna_kigen::sim::{Scenario, SimCard, SimTransport, Token};
 use myna_kigen::transport::Transport;
+use support::*;
 
 /// Runs `f` on a fresh session over one transaction of `t`.
 fn with_session<T>(

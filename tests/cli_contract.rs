@@ -4,18 +4,16 @@
 //! `--card-expiry`, `--ics` parsed back, and `pins --demo --json`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate};
-use common::*;
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
 use myna_kigen::cli::run;
 use myna_kigen::sim::Scenario;
 use serde_json::Value;
-
-const TODAY: &str = "2026-11-28";
+use support::*;
 
 /// Runs the CLI: (exit code, stdout, stderr).
 fn cli(args: &[&str]) -> (i32, String, String) {
@@ -125,7 +123,7 @@ fn expected_pins(scenario: Scenario) -> [(&'static str, Value, u64, &'static str
 #[test]
 fn read_demo_json_matches_the_contract_for_every_scenario() {
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
-    assert_eq!(today, common::today());
+    assert_eq!(today, support::today());
     for scenario in Scenario::ALL {
         let name = scenario.to_string();
         if scenario == Scenario::NotMnc {

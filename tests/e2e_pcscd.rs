@@ -12,7 +12,8 @@
     missing_docs
 )]
 
-mod rig;
+mod support;
+use support::rig;
 
 use std::time::{Duration, Instant};
 

@@ -5,15 +5,14 @@
 //! reviewed in the diff.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
+mod support;
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use myna_kigen::sim::Scenario;
-
-const TODAY: &str = "2026-11-28";
+use support::TODAY;
 
 /// Runs the built `myna-kigen` (a fresh process each time, as a person or a script runs it)
 /// with `stdin` as standard input: exit code, stdout and stderr as one text.
@@ -35,7 +34,7 @@ fn cli(args: &[&str], stdin: &str) -> String {
         .unwrap()
         .write_all(stdin.as_bytes())
         .unwrap();
-    let out = common::within(60, "myna-kigen", move || child.wait_with_output().unwrap());
+    let out = support::within(60, "myna-kigen", move || child.wait_with_output().unwrap());
     format!(
         "exit {}\n--- stdout\n{}--- stderr\n{}",
         out.status.code().unwrap_or(-1),

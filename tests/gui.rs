@@ -7,16 +7,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chrono::NaiveDate;
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+mod support;
+use support::{d as day, sim_store as sim_trust, step_until, today};
+
 use myna_kigen::card::EF_SIGN_PIN;
-use myna_kigen::cert::TrustStore;
 use myna_kigen::gui::{App, AppConfig, Settings};
 use myna_kigen::messages::{self, Lang, Surface};
 use myna_kigen::monitor::{ReadFn, SignFn};
@@ -56,19 +57,6 @@ impl Rig {
     }
 }
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn today() -> NaiveDate {
-    day(2026, 4, 1)
-}
-
-/// The J-LIS roots and, so genuineness can be shown as verified, the simulated card's roots.
-fn sim_trust() -> TrustStore {
-    myna_kigen::sim::with_simulated_roots(TrustStore::jlis()).unwrap()
-}
-
 /// The product's reading ([`Reader::read`]) with [`sim_trust`].
 fn reading() -> ReadFn {
     let store = sim_trust();
@@ -103,15 +91,9 @@ fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
 /// Steps the window until a widget whose label contains `text` appears (the worker thread
 /// delivers events in the background).
 fn wait_for(h: &mut Harness<'static, App>, text: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(5) {
-        h.step();
-        if h.query_all_by_label_contains(text).next().is_some() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("{text:?} did not appear");
+    step_until(h, 5, &format!("{text:?} to appear"), |h| {
+        h.query_all_by_label_contains(text).next().is_some()
+    });
 }
 
 fn settle(h: &mut Harness<'static, App>) {
@@ -132,18 +114,18 @@ fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
     rig.place("Reader A", Scenario::Valid);
     // The valid scenario: the certificates end 3 years and 10 days after today.
     let expiry = Scenario::Valid.dates(today()).unwrap().cert_expiry;
-    assert_eq!(expiry, day(2029, 4, 11));
-    wait_for(&mut h, "2029年4月11日");
+    assert_eq!(expiry, day(2029, 12, 8));
+    wait_for(&mut h, "2029年12月8日");
     h.get_by_label("利用者証明用電子証明書の有効期限");
-    h.get_by_label("令和11年4月11日");
+    h.get_by_label("令和11年12月8日");
     h.get_by_label_contains("券面の「電子証明書の有効期限」欄に書く日付です");
     h.get_by_label("あと1106日");
     h.get_by_label("○ 有効");
     // First renewal day and the insurance grace end.
-    h.get_by_label("2029年1月12日 (令和11年1月12日)");
-    h.get_by_label("2029年7月31日 (令和11年7月31日)");
+    h.get_by_label("2029年9月9日 (令和11年9月9日)");
+    h.get_by_label("2030年3月31日 (令和12年3月31日)");
     // The card's own expiry beside the certificates, with its source.
-    h.get_by_label("2034年4月11日 (令和16年4月11日)");
+    h.get_by_label("2034年12月8日 (令和16年12月8日)");
     h.get_by_label("カードから読み取り");
     assert!(
         h.get_all_by_label_contains("期限を見るには署名用パスワード")
@@ -161,8 +143,8 @@ fn renewable_and_expired_chips_say_so_in_words() {
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
     rig.place("R", Scenario::Renewable);
-    // Expires 2026-05-16: renewal from 2026-02-17.
-    wait_for(&mut h, "△ 更新できます (2026年2月17日から)");
+    // Expires 2027-01-12: renewal from 2026-10-13.
+    wait_for(&mut h, "△ 更新できます (2026年10月13日から)");
     h.get_by_label("あと45日");
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
@@ -181,10 +163,10 @@ fn resident_mode_keeps_the_result_with_a_removed_note() {
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
     rig.place("R", Scenario::Valid);
-    wait_for(&mut h, "2029年4月11日");
+    wait_for(&mut h, "2029年12月8日");
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
-    h.get_by_label("2029年4月11日");
+    h.get_by_label("2029年12月8日");
 }
 
 #[test]
@@ -198,7 +180,7 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
     let mut h = app(&rig, settings);
     wait_for(&mut h, "この起動で読み取ったカード: 0枚");
     rig.place("R", Scenario::Valid);
-    wait_for(&mut h, "2029年4月11日");
+    wait_for(&mut h, "2029年12月8日");
     h.get_by_label("この起動で読み取ったカード: 1枚");
     // Counter mode shows the answer and the PINs, not the details.
     h.get_by_label("残り3回 / 3回");
@@ -254,15 +236,10 @@ fn service_down_says_so_and_recovers() {
     rig.plug("R");
     rig.handle.start_service();
     // The monitor asks again about once a second.
-    let start = Instant::now();
-    while h
-        .query_by_label("カードをリーダーに置いてください")
-        .is_none()
-    {
-        assert!(start.elapsed() < Duration::from_secs(4), "not recovered");
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    step_until(&mut h, 4, "recovery", |h| {
+        h.query_by_label("カードをリーダーに置いてください")
+            .is_some()
+    });
 }
 
 #[test]
@@ -307,8 +284,8 @@ fn language_switch() {
     wait_for(&mut h, "Place the card on the reader");
     assert_eq!(h.state().settings.lang, Lang::En);
     rig.place("R", Scenario::Valid);
-    wait_for(&mut h, "11 Apr 2029");
-    h.get_by_label("令和11年4月11日");
+    wait_for(&mut h, "8 Dec 2029");
+    h.get_by_label("令和11年12月8日");
     h.get_by_label_contains("「電子証明書の有効期限」 field");
     h.get_by_label("○ Valid");
     h.get_by_label("1106 days left");
@@ -323,7 +300,7 @@ fn typed_card_expiry_appears_beside_the_certificates() {
     let mut h = app(&rig, Settings::default());
     // A smartphone certificate: the "card" does not tell its expiry.
     rig.place("R", Scenario::Smartphone);
-    wait_for(&mut h, "2029年4月11日");
+    wait_for(&mut h, "2029年12月8日");
     h.get_by_label("不明");
     // A wrong entry is refused in words.
     let field = h.get_by_role(Role::TextInput);
@@ -363,12 +340,9 @@ fn reader_picker_when_there_are_several() {
     wait_for(&mut h, "カードをリーダーに置いてください");
     assert!(h.query_by_role(Role::ComboBox).is_none());
     rig.plug("Sony RC-S300");
-    let start = Instant::now();
-    while h.query_by_role(Role::ComboBox).is_none() {
-        assert!(start.elapsed() < Duration::from_secs(4), "no reader picker");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    step_until(&mut h, 4, "the reader picker", |h| {
+        h.query_by_role(Role::ComboBox).is_some()
+    });
     h.get_by_role(Role::ComboBox).click();
     settle(&mut h);
     h.get_by_label("Sony RC-S300").click();
@@ -379,7 +353,7 @@ fn reader_picker_when_there_are_several() {
     settle(&mut h);
     assert!(h.query_all_by_label_contains("2029年").next().is_none());
     rig.place("Sony RC-S300", Scenario::Renewable);
-    wait_for(&mut h, "2026年5月16日");
+    wait_for(&mut h, "2027年1月12日");
 }
 
 #[test]
@@ -399,7 +373,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
             |ui, app: &mut App| app.show(ui),
             App::new(config, Settings::default()),
         );
-    wait_for(&mut h, "2026年5月16日");
+    wait_for(&mut h, "2027年1月12日");
     h.get_by_label("デモ");
     h.get_by_label("模擬カード: renewable");
     h.get_by_role_and_label(Role::Button, "カードを取る")
@@ -407,16 +381,11 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
     wait_for(&mut h, "カードは取り外されました");
     h.get_by_role_and_label(Role::Button, "カードを置く")
         .click();
-    let start = Instant::now();
-    while h
-        .query_by_label_contains("カードは取り外されました")
-        .is_some()
-    {
-        assert!(start.elapsed() < Duration::from_secs(5), "not read again");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    wait_for(&mut h, "2026年5月16日");
+    step_until(&mut h, 5, "the card read again", |h| {
+        h.query_by_label_contains("カードは取り外されました")
+            .is_none()
+    });
+    wait_for(&mut h, "2027年1月12日");
     assert!(myna_kigen::gui::demo_readers("no-such-card", today()).is_err());
 }
 
@@ -440,7 +409,7 @@ fn with_card(settings: Settings, card: SimCard) -> (Harness<'static, App>, Arc<M
     rig.plug("R");
     let mut h = app(&rig, settings);
     let card = rig.place_card("R", card);
-    wait_for(&mut h, "2029年4月11日");
+    wait_for(&mut h, "2029年12月8日");
     // The rig goes with the window: its handle is kept alive by the readers.
     std::mem::forget(rig);
     (h, card)
@@ -496,12 +465,12 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
     wait_for(&mut h, SIGN_BLOCK);
     assert!(h.state().sign_dialog().is_none());
     // Beside the user-authentication block, with the same rows.
-    assert_eq!(h.query_all_by_label("2029年4月11日").count(), 2);
-    assert_eq!(h.query_all_by_label("令和11年4月11日").count(), 2);
+    assert_eq!(h.query_all_by_label("2029年12月8日").count(), 2);
+    assert_eq!(h.query_all_by_label("令和11年12月8日").count(), 2);
     assert_eq!(h.query_all_by_label("あと1106日").count(), 2);
     assert_eq!(h.query_all_by_label("○ 有効").count(), 2);
     assert_eq!(
-        h.query_all_by_label("2029年1月12日 (令和11年1月12日)")
+        h.query_all_by_label("2029年9月9日 (令和11年9月9日)")
             .count(),
         2
     );
@@ -659,7 +628,7 @@ fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
     rig.plug("R");
     let mut h = app(&rig, Settings::default());
     let card = rig.place_card("R", valid_card());
-    wait_for(&mut h, "2029年4月11日");
+    wait_for(&mut h, "2029年12月8日");
     open_dialog(&mut h);
     type_password(&mut h, "ABC123");
     h.get_by_role_and_label(Role::Button, SEND).click();

@@ -4,9 +4,8 @@
 //! typed card expiry, and property tests that nothing panics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
+mod support;
 
-use common::*;
 use myna_kigen::card::PinId;
 use myna_kigen::card::{CardKind, EF_AUTH_CA, EF_AUTH_PIN, EF_SIGN_PIN, JPKI_AID, PinState};
 use myna_kigen::cert::{Genuineness, TrustStore};
@@ -17,6 +16,7 @@ use myna_kigen::report::{CardReport, CertSlot, ExpirySource, Warning};
 use myna_kigen::sim::{CertKind, Scenario, SimCard, SimCardBuilder, SimTransport, certs};
 use myna_kigen::transport::Transport;
 use proptest::prelude::*;
+use support::*;
 
 fn read(t: &mut SimTransport, store: &TrustStore) -> Result<CardReport, ReadError> {
     Reader::new(store).read(t, &options())

@@ -11,21 +11,19 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use myna_kigen::card::EF_SIGN_PIN;
-use myna_kigen::cert::{Genuineness, TrustStore};
+use myna_kigen::cert::Genuineness;
 use myna_kigen::cli::exit;
 use myna_kigen::cli::{Io, run_with};
-use myna_kigen::reading::ReadOptions;
 use myna_kigen::reading::{Reader, Refusal, SignError, SignRequest};
 use myna_kigen::report::{CertSlot, Warning};
 use myna_kigen::report::{Comparison, compare};
 use myna_kigen::secret::SigningPassword;
 use myna_kigen::sim::{Scenario, SimCard, SimCardBuilder, SimTransport};
 
-const EF_AUTH_PIN: [u8; 2] = [0x00, 0x18];
+mod support;
+use support::{hex, options, sim_store as sim_trust, today};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
+const EF_AUTH_PIN: [u8; 2] = [0x00, 0x18];
 
 fn card(scenario: Scenario, tweak: fn(SimCardBuilder) -> SimCardBuilder) -> Arc<Mutex<SimCard>> {
     Arc::new(Mutex::new(
@@ -65,7 +63,7 @@ struct Outcome {
     prompts: Vec<(String, String)>,
 }
 
-/// Runs `myna-kigen read --today 2026-11-22 <args>` on `card`, with `stdin` as standard input
+/// Runs `myna-kigen read --today TODAY <args>` on `card`, with `stdin` as standard input
 /// and `typed` as what the person types at the no-echo prompt (`None`: no terminal).
 fn cli(card: &Arc<Mutex<SimCard>>, args: &[&str], stdin: &str, typed: Option<&str>) -> Outcome {
     let out = Shared::default();
@@ -87,7 +85,7 @@ fn cli(card: &Arc<Mutex<SimCard>>, args: &[&str], stdin: &str, typed: Option<&st
         ask_hidden: &mut ask,
         transport: Some(&mut transport),
     };
-    let mut all = vec!["myna-kigen", "read", "--today", "2026-11-22"];
+    let mut all = vec!["myna-kigen", "read", "--today", support::TODAY];
     all.extend_from_slice(args);
     let code = run_with(all, &mut out.clone(), &mut err.clone(), &mut io);
     Outcome {
@@ -102,21 +100,15 @@ fn verifies_with_data(card: &Arc<Mutex<SimCard>>) -> usize {
     card.lock().unwrap().verifies_with_data()
 }
 
-fn h(s: &str) -> Vec<u8> {
-    s.split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).unwrap())
-        .collect()
-}
-
 /// After a reading: nothing is verified any more, and EF 0001 without VERIFY answers 6982.
 fn assert_state_cleared(card: &Arc<Mutex<SimCard>>) {
     let mut c = card.lock().unwrap();
     assert!(!c.is_verified(EF_SIGN_PIN));
     assert_eq!(
-        c.process(&h("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01")),
-        h("90 00")
+        c.process(&hex("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01")),
+        hex("90 00")
     );
-    assert_eq!(c.process(&h("00 B0 81 00 00")), h("69 82"));
+    assert_eq!(c.process(&hex("00 B0 81 00 00")), hex("69 82"));
 }
 
 fn json(o: &Outcome) -> serde_json::Value {
@@ -443,17 +435,6 @@ fn password_debug_output_is_redacted() {
     }
 }
 
-fn sim_trust() -> TrustStore {
-    myna_kigen::sim::with_simulated_roots(TrustStore::jlis()).unwrap()
-}
-
-fn options() -> ReadOptions {
-    ReadOptions {
-        today: today(),
-        card_expiry_typed: None,
-    }
-}
-
 #[test]
 fn library_call_for_the_gui_reads_checks_and_clears() {
     let c = valid();
@@ -505,11 +486,11 @@ fn already_verified_card_is_read_without_sending_the_password() {
     let c = valid();
     {
         let mut card = c.lock().unwrap();
-        card.process(&h("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"));
-        card.process(&h("00 A4 02 0C 02 00 1B"));
+        card.process(&hex("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"));
+        card.process(&hex("00 A4 02 0C 02 00 1B"));
         assert_eq!(
-            card.process(&h("00 20 00 80 06 41 42 43 31 32 33")),
-            h("90 00")
+            card.process(&hex("00 20 00 80 06 41 42 43 31 32 33")),
+            hex("90 00")
         );
         // A warm reset keeps the verified state (domain.md §2).
         card.reset_warm();

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let args = myna_kigen::gui::GuiArgs::parse();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("myna-kigen — 電子証明書の有効期限")
+            .with_title(myna_kigen::messages::WINDOW_TITLE)
             .with_app_id("myna-kigen")
             .with_inner_size([960.0, 820.0])
             .with_min_inner_size([520.0, 420.0]),

@@ -11,7 +11,7 @@ use crate::messages::Lang;
 
 /// `myna-kigen`: when do the certificates on this My Number Card expire?
 #[derive(Debug, Parser)]
-#[command(name = "myna-kigen", version = crate::VERSION, about = "マイナンバーカードの電子証明書の有効期限を読み取ります / Reads when the certificates on a My Number Card expire")]
+#[command(name = "myna-kigen", version = crate::VERSION, about = crate::messages::CLI_ABOUT)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -42,7 +42,7 @@ pub const SETTINGS_KEY: &str = "myna-kigen-settings";
 
 /// `myna-kigen-gui`: the window.
 #[derive(Debug, Clone, Default, Parser)]
-#[command(name = "myna-kigen-gui", version = crate::VERSION, about = "マイナンバーカードの電子証明書の有効期限 / My Number Card certificate expiry")]
+#[command(name = "myna-kigen-gui", version = crate::VERSION, about = crate::messages::GUI_ABOUT)]
 pub struct GuiArgs {
     /// Show the built-in simulated card instead of a reader (scenarios: valid renewable expired
     /// no-sign locked juki not-mnc smartphone).

@@ -61,6 +61,17 @@ pub enum Surface {
     Window,
 }
 
+/// The command line's one-line description (both languages: `--help` is read before any
+/// language is chosen).
+pub const CLI_ABOUT: &str = "マイナンバーカードの電子証明書の有効期限を読み取ります / Reads when the certificates on a My Number Card expire";
+
+/// The window program's one-line description for `--help`.
+pub const GUI_ABOUT: &str =
+    "マイナンバーカードの電子証明書の有効期限 / My Number Card certificate expiry";
+
+/// The window's title bar.
+pub const WINDOW_TITLE: &str = "myna-kigen — 電子証明書の有効期限";
+
 /// The bullet before an item of a list.
 pub const BULLET: &str = "・";
 

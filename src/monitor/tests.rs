@@ -35,7 +35,7 @@ impl Fake {
     }
     fn place(&self, name: &str, scenario: Scenario) {
         self.sim
-            .place(name, scenario.card(day(2026, 4, 1)).unwrap());
+            .place(name, scenario.card(crate::sim::test_day()).unwrap());
     }
     fn remove(&self, name: &str) {
         self.sim.remove_card(name);
@@ -116,7 +116,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn pinned() -> MonitorOptions {
     MonitorOptions {
-        today: Some(day(2026, 4, 1)),
+        today: Some(crate::sim::test_day()),
         ..MonitorOptions::default()
     }
 }
@@ -174,7 +174,7 @@ fn reader_then_card_then_removal() {
     match next(&rx) {
         MonitorEvent::Report { reader, report } => {
             assert_eq!(reader, "R1");
-            assert_eq!(report.today, day(2026, 4, 1));
+            assert_eq!(report.today, crate::sim::test_day());
         }
         other => panic!("{other:?}"),
     }
@@ -443,7 +443,7 @@ fn signing_reading_on_the_worker_right_then_wrong() {
     fake.plug("R1");
     let card = fake
         .sim
-        .place("R1", Scenario::Valid.card(day(2026, 4, 1)).unwrap());
+        .place("R1", Scenario::Valid.card(crate::sim::test_day()).unwrap());
     let (h, rx) = start_signing(&fake);
     let report = read_report(&rx);
     let serial = auth_serial(&report);
@@ -460,7 +460,7 @@ fn signing_reading_on_the_worker_right_then_wrong() {
     let CertSlot::Read(sign) = &report.sign else {
         panic!("signing certificate not read");
     };
-    assert_eq!(sign.expiry, day(2029, 4, 11));
+    assert_eq!(sign.expiry, day(2029, 12, 8));
     assert!(sign.personal.is_some());
     assert!(!format!("{report:?}").contains("公的"));
     assert_eq!(verifies(&card), 1);
@@ -489,7 +489,7 @@ fn signing_reading_refuses_another_card_or_none() {
     fake.plug("R1");
     let card = fake
         .sim
-        .place("R1", Scenario::Valid.card(day(2026, 4, 1)).unwrap());
+        .place("R1", Scenario::Valid.card(crate::sim::test_day()).unwrap());
     let (h, rx) = start_signing(&fake);
     read_report(&rx);
     // The window showed another card (its certificate serial differs): nothing is sent.
@@ -519,7 +519,7 @@ fn signing_reading_of_a_locked_card_sends_no_verify() {
     fake.plug("R1");
     let card = fake
         .sim
-        .place("R1", Scenario::Locked.card(day(2026, 4, 1)).unwrap());
+        .place("R1", Scenario::Locked.card(crate::sim::test_day()).unwrap());
     let (h, rx) = start_signing(&fake);
     let serial = auth_serial(&read_report(&rx));
     h.read_signing("R1".into(), password("ABC123"), true, false, Some(serial));

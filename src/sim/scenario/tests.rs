@@ -5,16 +5,12 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-const TODAY: (i32, u32, u32) = (2026, 11, 28);
-
 fn today() -> NaiveDate {
-    d(TODAY.0, TODAY.1, TODAY.2)
+    crate::sim::test_day()
 }
 
 fn h(s: &str) -> Vec<u8> {
-    s.split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).unwrap())
-        .collect()
+    crate::sim::from_hex(s).unwrap()
 }
 
 const SELECT_JPKI: &str = "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01";

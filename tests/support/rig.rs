@@ -26,7 +26,7 @@ pub const READER1: &str = "Virtual PCD 00 01";
 /// vpcd's second reader's card port.
 pub const ADDR1: &str = "127.0.0.1:35964";
 /// The fixed JST day every scenario and every reading is judged on.
-pub const TODAY: &str = "2026-05-01";
+pub const TODAY: &str = myna_kigen::sim::TEST_DAY;
 /// pcscd's socket (the pcsc-lite default).
 pub const PCSCD_SOCKET: &str = "/run/pcscd/pcscd.comm";
 /// How long pcscd may take to notice a card placed or removed (it polls about every 400 ms).
@@ -38,7 +38,7 @@ pub const SETTLE: Duration = Duration::from_millis(1500);
 
 /// [`TODAY`] as a date.
 pub fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
+    myna_kigen::sim::test_day()
 }
 
 /// The readers are shared: one test at a time.

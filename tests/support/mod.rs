@@ -1,6 +1,7 @@
-//! Helpers shared by the behaviour tests: the fixed day, simulated cards on shared transports,
-//! trust stores with the simulated root, DER blobs of a chosen length, and a watchdog against
-//! hangs.
+//! The one test-support module of every test binary: the fixed day, hex, simulated cards on
+//! shared transports, trust stores with the simulated roots, DER blobs of a chosen length, a
+//! watchdog against hangs, stepping the window until something shows ([`step_until`]), and the
+//! end-to-end rig on a real pcscd ([`rig`]).
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -18,9 +19,41 @@ use myna_kigen::reading::ReadOptions;
 use myna_kigen::sim::card::{LoggedCommand, SimCard};
 use myna_kigen::sim::{CertKind, Scenario, SimCardBuilder, SimTransport, certs};
 
+pub mod rig;
+
+/// The day every test judges on, as the command line takes it.
+pub const TODAY: &str = myna_kigen::sim::TEST_DAY;
+
 /// The day every test judges on.
 pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    myna_kigen::sim::test_day()
+}
+
+/// Bytes from hex pairs, spaces allowed.
+pub fn hex(text: &str) -> Vec<u8> {
+    myna_kigen::sim::from_hex(text).unwrap_or_else(|| panic!("not hex: {text:?}"))
+}
+
+/// Steps the window until `done` holds, for at most `secs` seconds: the card monitor delivers
+/// its events from another thread.
+pub fn step_until<S>(
+    h: &mut egui_kittest::Harness<'_, S>,
+    secs: u64,
+    what: &str,
+    mut done: impl FnMut(&egui_kittest::Harness<'_, S>) -> bool,
+) {
+    let start = std::time::Instant::now();
+    loop {
+        h.step();
+        if done(h) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "{what}: not within {secs} s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
