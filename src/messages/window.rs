@@ -44,8 +44,6 @@ super::phrases! {
         NotYetValid => ("有効期間前", "Not yet valid"),
         /// Signing certificate (署名用電子証明書)
         SigningCertificateHeading => ("署名用電子証明書", "Signing certificate (署名用電子証明書)"),
-        /// PIN tries left (none was spent)
-        PinTriesHeading => ("暗証番号の残り回数 (回数は減らしていません)", "PIN tries left (none was spent)"),
         /// Genuineness
         Genuineness => ("本物かどうか", "Genuineness"),
         /// Not checked
@@ -74,12 +72,6 @@ super::phrases! {
         CardExpiryFieldHint => ("カード表面の「YYYY年MM月DD日まで有効」の日付を入力してください。", "Type the date printed on the card face (\"…まで有効\")."),
         /// Type a date such as 2034-06-15
         CardExpiryFieldInvalid => ("日付の形で入力してください (例: 2034-06-15)", "Type a date such as 2034-06-15"),
-        /// Expires first
-        ExpiresFirst => ("最初に期限が来るもの", "Expires first"),
-        /// ,
-        ListSeparator => ("・", ", "),
-        /// What to do
-        WhatToDo => ("すること", "What to do"),
         /// Signing certificate (署名用電子証明書) expires
         SignExpiresHeading => ("署名用電子証明書の有効期限", "Signing certificate (署名用電子証明書) expires"),
         /// User-authentication certificate (利用者証明用電子証明書) expires

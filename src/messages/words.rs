@@ -1,9 +1,10 @@
-//! Fixed phrases of the command line's text: headings, labels, banners.
+//! Fixed phrases of the command line's text (headings, labels, banners), and the headings the
+//! window shares with it.
 
 use super::{Lang, date};
 
 super::phrases! {
-    /// A fixed phrase of the command line's text.
+    /// A fixed phrase of the command line's text (some shared with the window).
     pub enum Text {
         /// The date for the card face's 「電子証明書の有効期限」 field:
         DateForTheCardFace => ("券面の「電子証明書の有効期限」欄に書く日付:", "The date for the card face's 「電子証明書の有効期限」 field:"),

@@ -9,7 +9,7 @@ use super::{ALERT, INK, INK_SOFT, scale};
 use crate::card::PinState;
 use crate::gui::App;
 use crate::messages::window::{self, Phrase};
-use crate::messages::{self, Lang, Surface};
+use crate::messages::{self, Lang, Surface, Text};
 use crate::report::{CardReport, CertReport, CertSlot, ExpirySource, Warning};
 use crate::rules::{self, Item, Status};
 
@@ -117,7 +117,7 @@ pub(super) fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport
     section(ui, Phrase::SigningCertificateHeading.text(lang), s);
     sign_state(app, ui, lang, report, s);
 
-    section(ui, Phrase::PinTriesHeading.text(lang), s);
+    section(ui, Text::PinTriesHeading.text(lang), s);
     pins(ui, lang, report, s);
 
     section(ui, Phrase::Genuineness.text(lang), s);
@@ -249,7 +249,7 @@ fn what_to_do(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
     if let Some(first) = explanation.first_expiry
         && !explanation.first_to_expire.is_empty()
     {
-        section(ui, Phrase::ExpiresFirst.text(lang), s);
+        section(ui, Text::ExpiresFirst.text(lang), s);
         let names: Vec<&str> = explanation
             .first_to_expire
             .iter()
@@ -258,14 +258,14 @@ fn what_to_do(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
         ui.label(
             RichText::new(format!(
                 "{} — {}",
-                names.join(Phrase::ListSeparator.text(lang)),
+                names.join(Text::ListSeparator.text(lang)),
                 messages::date_with_wareki(first, lang)
             ))
             .strong(),
         );
     }
     if !explanation.findings.is_empty() {
-        section(ui, Phrase::WhatToDo.text(lang), s);
+        section(ui, Text::WhatToDo.text(lang), s);
         for f in &explanation.findings {
             ui.label(format!(
                 "{}{}",
@@ -394,7 +394,7 @@ fn locked_warning(ui: &mut Ui, lang: Lang, report: &CardReport, s: f32) {
         .inner_margin(egui::Margin::symmetric(12, 8))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            let names = locked.join(Phrase::ListSeparator.text(lang));
+            let names = locked.join(Text::ListSeparator.text(lang));
             ui.label(
                 RichText::new(window::pins_locked(&names, lang))
                     .size(20.0 * s)
