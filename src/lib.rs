@@ -28,10 +28,12 @@ pub mod ics;
 pub mod messages;
 pub mod monitor;
 pub mod reading;
+pub mod reminder;
 pub mod report;
 pub mod rules;
 pub mod secret;
 pub mod sim;
+pub mod slip;
 pub mod transport;
 pub mod vpcd;
 

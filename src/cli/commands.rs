@@ -268,14 +268,45 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'
             let _ = writeln!(out, "{}", messages::state_cleared(lang));
         }
     }
-    if let Some(path) = &args.ics
-        && let Err(e) = std::fs::write(path, crate::ics::calendar(&report, lang))
-    {
-        let what = messages::words::ics_not_written(path, lang);
-        let _ = writeln!(err, "{what}: {e}");
-        return exit::OTHER;
+    let files: [(&Option<std::path::PathBuf>, FileKind); 3] = [
+        (&args.ics, FileKind::Calendar),
+        (&args.qr, FileKind::Qr),
+        (&args.slip, FileKind::Slip),
+    ];
+    for (path, kind) in files {
+        let Some(path) = path else { continue };
+        let bytes = match kind {
+            FileKind::Calendar => Ok(crate::ics::calendar(&report, lang).into_bytes()),
+            FileKind::Qr => crate::reminder::png(&report, lang, 8).map_err(|e| e.to_string()),
+            FileKind::Slip => {
+                crate::slip::pdf(&report, lang, args.demo.is_some()).map_err(|e| e.to_string())
+            }
+        };
+        if let Err(e) = bytes.and_then(|b| std::fs::write(path, b).map_err(|e| e.to_string())) {
+            let what = messages::words::file_not_written(kind.into(), path, lang);
+            let _ = writeln!(err, "{what}: {e}");
+            return exit::OTHER;
+        }
     }
     exit::OK
+}
+
+/// The files `read` can write besides its report.
+#[derive(Clone, Copy)]
+enum FileKind {
+    Calendar,
+    Qr,
+    Slip,
+}
+
+impl From<FileKind> for messages::words::FileKind {
+    fn from(k: FileKind) -> Self {
+        match k {
+            FileKind::Calendar => messages::words::FileKind::Calendar,
+            FileKind::Qr => messages::words::FileKind::Qr,
+            FileKind::Slip => messages::words::FileKind::Slip,
+        }
+    }
 }
 
 /// One line of standard input as the signing password, wiped whatever the outcome.

@@ -87,6 +87,14 @@ pub struct ReadArgs {
     /// Also write an iCalendar file with the renewal, expiry and grace days.
     #[arg(long, value_name = "FILE")]
     pub ics: Option<std::path::PathBuf>,
+    /// Also write the phone reminder as a QR code image (PNG): an iCalendar event on the first
+    /// renewal day that a phone's camera adds to its calendar.
+    #[arg(long, value_name = "FILE.png")]
+    pub qr: Option<std::path::PathBuf>,
+    /// Also write the one-page counter slip (PDF) to hand over: the dates, what to bring, the
+    /// phone reminder. No name, address or serial.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub slip: Option<std::path::PathBuf>,
     /// Also read the signing certificate (署名用電子証明書): asks for the signing password
     /// without echo, after showing the tries left.
     #[arg(long)]

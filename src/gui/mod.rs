@@ -30,9 +30,16 @@ use crate::sim::transport::READER_NAME as SIM_READER;
 use crate::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
 use crate::transport::Readers;
 
-/// The bundled Japanese font (BIZ UDGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`).
-/// It covers all of JIS X 0208, so names from signing certificates can be shown later.
-pub static JAPANESE_FONT: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Regular.ttf");
+/// The bundled Japanese font, the proportional member of the BIZ UD Gothic family (BIZ
+/// UDPGothic, SIL Open Font License 1.1: `assets/fonts/OFL.txt`), for Japanese and Latin text
+/// alike. It covers all of JIS X 0208, so names from signing certificates show too.
+pub static JAPANESE_FONT: &[u8] = include_bytes!("../../assets/fonts/BIZUDPGothic-Regular.ttf");
+
+/// Its bold weight, for the answer and headings ([`BOLD`]) and the printed slip.
+pub static JAPANESE_FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/BIZUDPGothic-Bold.ttf");
+
+/// The font family of bold text in the window.
+pub const BOLD: &str = "BIZUDPGothic-Bold";
 
 /// The window icon: 64×64 RGBA, made by `scripts/make-icon.sh`.
 pub static ICON_RGBA: &[u8] = include_bytes!("../../assets/icon.rgba");
@@ -169,21 +176,36 @@ impl eframe::App for App {
     }
 }
 
-/// Puts the bundled Japanese font first in both font families (egui's own fonts stay as
-/// fallbacks for symbols).
+/// Puts the bundled proportional Japanese font first in both font families (egui's own fonts
+/// stay as fallbacks for symbols; no text in the window needs aligned columns), and its bold
+/// weight as the family [`BOLD`].
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert(
-        "BIZUDGothic".to_owned(),
+        "BIZUDPGothic".to_owned(),
         Arc::new(egui::FontData::from_static(JAPANESE_FONT)),
+    );
+    fonts.font_data.insert(
+        BOLD.to_owned(),
+        Arc::new(egui::FontData::from_static(JAPANESE_FONT_BOLD)),
     );
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
         fonts
             .families
             .entry(family)
             .or_default()
-            .insert(0, "BIZUDGothic".to_owned());
+            .insert(0, "BIZUDPGothic".to_owned());
     }
+    let fallbacks = fonts
+        .families
+        .get(&egui::FontFamily::Proportional)
+        .cloned()
+        .unwrap_or_default();
+    let mut bold = vec![BOLD.to_owned()];
+    bold.extend(fallbacks);
+    fonts
+        .families
+        .insert(egui::FontFamily::Name(BOLD.into()), bold);
     ctx.set_fonts(fonts);
 }
 

@@ -59,3 +59,24 @@ pub fn grace_day(lang: Lang) -> [String; 2] {
         ],
     }
 }
+
+/// The phone reminder's title and description: the renewal window opens today, the expiry, and
+/// where to renew.
+pub fn phone_event(expiry: NaiveDate, lang: Lang) -> [String; 2] {
+    match lang {
+        Lang::Ja => [
+            "マイナンバーカード 電子証明書の更新受付開始".to_owned(),
+            format!(
+                "利用者証明用電子証明書の有効期限は{}です。今日から市区町村の窓口で更新できます（無料）。",
+                super::date(expiry, lang)
+            ),
+        ],
+        Lang::En => [
+            "My Number Card: certificate renewal opens".to_owned(),
+            format!(
+                "The user-authentication certificate expires on {}. From today it can be renewed at your municipal office (free).",
+                super::date(expiry, lang)
+            ),
+        ],
+    }
+}

@@ -13,6 +13,7 @@ mod dates;
 mod errors;
 mod report;
 mod signing;
+pub mod slip;
 pub mod window;
 
 pub mod words;

@@ -76,11 +76,27 @@ pub fn grace_after_expiry(until: chrono::NaiveDate, lang: Lang) -> String {
     }
 }
 
-/// The calendar file could not be written.
-pub fn ics_not_written(path: &std::path::Path, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("カレンダーファイル {} を書けませんでした", path.display()),
-        Lang::En => format!("could not write the calendar file {}", path.display()),
+/// A file `read` writes besides its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `--ics`.
+    Calendar,
+    /// `--qr`.
+    Qr,
+    /// `--slip`.
+    Slip,
+}
+
+/// A file could not be written.
+pub fn file_not_written(kind: FileKind, path: &std::path::Path, lang: Lang) -> String {
+    let path = path.display();
+    match (kind, lang) {
+        (FileKind::Calendar, Lang::Ja) => format!("カレンダーファイル {path} を書けませんでした"),
+        (FileKind::Calendar, Lang::En) => format!("could not write the calendar file {path}"),
+        (FileKind::Qr, Lang::Ja) => format!("QRコードの画像 {path} を書けませんでした"),
+        (FileKind::Qr, Lang::En) => format!("could not write the QR code image {path}"),
+        (FileKind::Slip, Lang::Ja) => format!("窓口用のお知らせ {path} を書けませんでした"),
+        (FileKind::Slip, Lang::En) => format!("could not write the counter slip {path}"),
     }
 }
 
