@@ -82,6 +82,8 @@ fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
         today: Some(today()),
         demo: None,
         timing: None,
+        files_dir: std::env::temp_dir(),
+        open_file: Arc::new(|_: &std::path::Path| Ok(())),
     };
     Harness::builder()
         .with_size(egui::vec2(1000.0, 1600.0))
@@ -366,6 +368,8 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
         today: Some(today()),
         demo: Some(demo),
         timing: None,
+        files_dir: std::env::temp_dir(),
+        open_file: Arc::new(|_: &std::path::Path| Ok(())),
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1000.0, 1600.0))
@@ -715,4 +719,53 @@ fn keyboard_reaches_the_read_button_and_sends_with_enter() {
     h.key_press(egui::Key::Enter);
     wait_for(&mut h, SIGN_BLOCK);
     assert_eq!(verifies_with_data(&card), 1);
+}
+
+#[test]
+fn reminder_qr_calendar_file_and_slip_to_print() {
+    let rig = Rig::new();
+    rig.plug("R");
+    let dir = std::env::temp_dir().join(format!("myna-kigen-gui-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let opened: Arc<Mutex<Vec<std::path::PathBuf>>> = Arc::default();
+    let seen = Arc::clone(&opened);
+    let readers = rig.readers.lock().unwrap().take().unwrap();
+    let config = AppConfig {
+        readers: Box::new(readers),
+        read: reading(),
+        sign: signing(),
+        today: Some(today()),
+        demo: None,
+        timing: None,
+        files_dir: dir.clone(),
+        open_file: Arc::new(move |p: &std::path::Path| {
+            seen.lock().unwrap().push(p.to_owned());
+            Ok(())
+        }),
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 2200.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.show(ui),
+            App::new(config, Settings::default()),
+        );
+    rig.place("R", Scenario::Valid);
+    wait_for(&mut h, "2029年12月8日");
+    // The QR code is there for a screen reader too.
+    h.get_by_label("更新できる最初の日の予定のQRコード");
+    h.get_by_role_and_label(Role::Button, "カレンダーのファイルを保存（.ics）")
+        .click();
+    wait_for(&mut h, "に保存しました。");
+    let ics = std::fs::read_to_string(dir.join("myna-kigen-20290909.ics")).unwrap();
+    assert!(
+        ics.contains("BEGIN:VCALENDAR") && ics.contains("20290909"),
+        "{ics}"
+    );
+    h.get_by_role_and_label(Role::Button, "印刷（お知らせの紙）")
+        .click();
+    wait_for(&mut h, "表示用のアプリで開きました");
+    let slip = dir.join("myna-kigen-slip-20290909.pdf");
+    assert!(std::fs::read(&slip).unwrap().starts_with(b"%PDF-"));
+    assert_eq!(*opened.lock().unwrap(), vec![slip]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

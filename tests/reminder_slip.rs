@@ -108,7 +108,10 @@ fn qr_decodes_to_the_renewal_day_and_the_slip_says_the_dates() {
             .find_map(|part| part.strip_prefix("CN="))
             .unwrap();
         assert!(!text.contains(serial), "{scenario}: serial printed");
-        assert!(!text.contains(holder_id), "{scenario}: the subject's CN printed");
+        assert!(
+            !text.contains(holder_id),
+            "{scenario}: the subject's CN printed"
+        );
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -10,6 +10,7 @@
 //! that reading stays in memory only while its card is on the reader, shown only on an explicit
 //! reveal, and never in counter mode.
 
+pub mod files;
 mod state;
 mod view;
 
@@ -116,6 +117,10 @@ pub struct AppConfig {
     pub demo: Option<Demo>,
     /// Print timing figures to stderr (first frame, answer on screen after the reading).
     pub timing: Option<Instant>,
+    /// Where the saved calendar file and the counter slip go.
+    pub files_dir: std::path::PathBuf,
+    /// How the slip is opened to print (in the product: the system's viewer).
+    pub open_file: files::OpenFn,
 }
 
 /// The system's PC/SC readers. The one place the real reader stack is plugged in. A service
@@ -236,6 +241,8 @@ pub fn run(
         today: args.today,
         demo,
         timing: std::env::var_os("MYNA_KIGEN_TIMING").map(|_| started),
+        files_dir: files::default_dir(),
+        open_file: files::system_open(),
     };
     eframe::run_native(
         "myna-kigen",

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use eframe::egui;
 use zeroize::Zeroizing;
 
+use super::files::{FileJob, FileNote, OpenFn};
 use super::{AppConfig, Demo, Settings, install_fonts, parse_typed_date, view};
 use crate::card::{PinId, PinState};
 use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions};
@@ -155,6 +156,15 @@ pub struct App {
     /// The password field's egui id, so its widget state is removed when the dialog closes.
     pub(super) sign_field_id: Option<egui::Id>,
     demo: Option<Demo>,
+    /// Where saved files go, and how the slip is opened.
+    files_dir: std::path::PathBuf,
+    open_file: OpenFn,
+    /// How the last file the person asked for came out (written by the file thread).
+    file_note: Arc<Mutex<Option<FileNote>>>,
+    /// The phone reminder's QR code of the card shown, drawn once: (its text, the texture).
+    pub(super) qr: Option<(String, egui::TextureHandle)>,
+    /// The window's context, for the file thread's repaint.
+    ctx: Option<egui::Context>,
     pending: Option<AppConfig>,
     monitor: Option<MonitorHandle>,
     events: Option<Receiver<MonitorEvent>>,
@@ -168,6 +178,8 @@ impl App {
     /// app can also be built before its egui context exists (tests).
     pub fn new(mut config: AppConfig, settings: Settings) -> Self {
         let demo = config.demo.take();
+        let files_dir = config.files_dir.clone();
+        let open_file = Arc::clone(&config.open_file);
         let mut app = App {
             settings,
             readers: Vec::new(),
@@ -188,6 +200,11 @@ impl App {
             events: None,
             first_frame_done: false,
             last_notify: Arc::new(Mutex::new(None)),
+            files_dir,
+            open_file,
+            file_note: Arc::new(Mutex::new(None)),
+            qr: None,
+            ctx: None,
         };
         app.demo = demo;
         app.pending = Some(config);
@@ -199,6 +216,7 @@ impl App {
         let Some(config) = self.pending.take() else {
             return;
         };
+        self.ctx = Some(ctx.clone());
         install_fonts(ctx);
         view::install_style(ctx);
         let repaint = ctx.clone();
@@ -260,6 +278,9 @@ impl App {
             }
             MonitorEvent::Reading { reader } => {
                 self.forget_signing();
+                if let Ok(mut n) = self.file_note.lock() {
+                    *n = None;
+                }
                 self.card = Some(CardView::Reading { reader });
             }
             MonitorEvent::Report { reader, report } => {
@@ -399,6 +420,37 @@ impl App {
     /// Whether the holder's details are on screen (the reveal was pressed).
     pub fn personal_shown(&self) -> bool {
         matches!(self.sign, SignFlow::Read { shown: true, .. })
+    }
+
+    /// Writes the calendar file or the counter slip of the card shown (and opens the slip to
+    /// print), off the UI thread; [`App::file_note`] says how it went.
+    pub fn save_file(&mut self, job: FileJob) {
+        let Some(CardView::Report { report, .. }) = &self.card else {
+            return;
+        };
+        if let Ok(mut n) = self.file_note.lock() {
+            *n = None;
+        }
+        let ctx = self.ctx.clone();
+        super::files::start(
+            job,
+            (**report).clone(),
+            self.settings.lang,
+            self.demo.is_some(),
+            self.files_dir.clone(),
+            Arc::clone(&self.open_file),
+            Arc::clone(&self.file_note),
+            move || {
+                if let Some(c) = &ctx {
+                    c.request_repaint();
+                }
+            },
+        );
+    }
+
+    /// How the last file asked for came out, once it has.
+    pub fn file_note(&self) -> Option<FileNote> {
+        self.file_note.lock().ok().and_then(|n| n.clone())
     }
 
     /// The report on screen for a card still on the reader.

@@ -120,10 +120,43 @@ super::phrases! {
         Cancel => ("やめる", "Cancel"),
         /// ! LOCKED
         Locked => ("！ ロック中", "! LOCKED"),
+        /// The reminder block's heading.
+        ReminderHeading => ("忘れないように", "So you don't forget"),
+        /// What the QR code does.
+        ReminderCaption => ("スマートフォンのカメラで左のQRコードを読み取ると、更新できる最初の日の予定をカレンダーに登録できます。", "Scan the QR code with a phone's camera to add the first renewal day to its calendar."),
+        /// The QR code for a screen reader.
+        ReminderQrAlt => ("更新できる最初の日の予定のQRコード", "QR code of the first renewal day"),
+        /// Saves the calendar file.
+        SaveCalendar => ("カレンダーのファイルを保存（.ics）", "Save a calendar file (.ics)"),
+        /// Opens the counter slip to print.
+        PrintSlip => ("印刷（お知らせの紙）", "Print (a slip to take home)"),
         /// The demo badge.
         DemoBadge => ("デモ", "DEMO"),
         /// The status chip of a valid certificate.
         Valid => ("有効", "Valid"),
+    }
+}
+
+/// A file was written (and the slip handed to the viewer).
+pub fn file_saved(printed: bool, path: &std::path::Path, lang: Lang) -> String {
+    let path = path.display();
+    match (printed, lang) {
+        (true, Lang::Ja) => {
+            format!("{path} を作り、表示用のアプリで開きました。そこから印刷してください。")
+        }
+        (true, Lang::En) => {
+            format!("Made {path} and opened it in the viewer: print it from there.")
+        }
+        (false, Lang::Ja) => format!("{path} に保存しました。"),
+        (false, Lang::En) => format!("Saved to {path}."),
+    }
+}
+
+/// A file could not be written or opened.
+pub fn file_failed(reason: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("！ ファイルを作れませんでした（{reason}）。"),
+        Lang::En => format!("! The file could not be made ({reason})."),
     }
 }
 

@@ -107,6 +107,7 @@ pub(super) fn answer(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardReport
     }
 
     locked_warning(ui, lang, report, s);
+    super::reminder::reminder(app, ui, lang, report, s);
 
     if !counter {
         side_by_side(app, ui, lang, report);

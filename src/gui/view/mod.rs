@@ -2,6 +2,7 @@
 //! Status is shown by text, an icon and a shape, never by colour alone.
 
 mod answer;
+mod reminder;
 mod signing;
 
 use eframe::egui::{self, Color32, CornerRadius, RichText, Stroke, Ui};
