@@ -10,6 +10,7 @@
 //! that reading stays in memory only while its card is on the reader, shown only on an explicit
 //! reveal, and never in counter mode.
 
+pub mod startup;
 mod view;
 
 use std::sync::mpsc::Receiver;
