@@ -132,6 +132,7 @@ pub fn classify(message: &str) -> Option<Problem> {
     }
     let library_failure = lower.contains("shared librar")
         || lower.contains("cannot open shared object")
+        || lower.contains("could not be loaded")
         || lower.contains("failed loading")
         || lower.contains("libraryopenerror")
         || lower.contains("opening library failed");
@@ -265,7 +266,7 @@ mod tests {
                 Some(Problem::MissingLibrary(Some("libxcursor1"))),
             ),
             (
-                "Failed loading `libxkbcommon-x11.so.0`. Error: LoadLibraryError(...)",
+                "Library libxkbcommon-x11.so could not be loaded.",
                 Some(Problem::MissingLibrary(Some("libxkbcommon-x11-0"))),
             ),
             (
@@ -314,7 +315,7 @@ mod tests {
     fn a_toolkit_panic_becomes_the_sentence_and_an_error_passes_through() {
         let with_display = env(&[("DISPLAY", ":0")]);
         let r = open(&with_display, || {
-            panic!("Failed loading `libxkbcommon-x11.so.0`. Error: not found")
+            panic!("Library libxkbcommon-x11.so could not be loaded.")
         });
         assert!(matches!(
             r,
