@@ -401,3 +401,22 @@ fn watch_survives_a_pcscd_restart() {
     assert!(removed.is_some(), "{others:?}");
     assert_eq!(watch.interrupt(Duration::from_secs(3)), Some(0), "Ctrl-C");
 }
+
+/// [`rig::E2E_TESTS`], the number the skip notice gives, is the number of tests that take the rig.
+#[test]
+fn the_skip_notice_counts_every_end_to_end_test() {
+    let source = include_str!("e2e_pcscd.rs");
+    let taking = source.matches(concat!("rig::Rig::", "take()")).count();
+    // This test aside, which needs no rig.
+    let tests = source.matches("#[test]").count() - 1;
+    assert_eq!(
+        taking,
+        rig::E2E_TESTS,
+        "update E2E_TESTS in tests/support/rig.rs"
+    );
+    assert_eq!(
+        tests,
+        rig::E2E_TESTS,
+        "every test in e2e_pcscd.rs takes the rig"
+    );
+}

@@ -11,6 +11,7 @@
 //! reveal, and never in counter mode.
 
 pub mod files;
+pub mod startup;
 mod state;
 mod view;
 

@@ -14,6 +14,7 @@ mod errors;
 mod report;
 mod signing;
 pub mod slip;
+pub mod startup;
 pub mod window;
 
 pub mod words;

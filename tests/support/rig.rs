@@ -4,12 +4,12 @@
 #![allow(dead_code)]
 
 use std::ffi::CString;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -44,10 +44,29 @@ pub fn today() -> NaiveDate {
 /// The readers are shared: one test at a time.
 static TURN: Mutex<()> = Mutex::new(());
 
-const HOW_TO_ENABLE: &str = "end-to-end tests through pcscd skipped: pcscd with the vpcd \
-driver is not reachable. To run them: install the Debian packages `pcscd vsmartcard-vpcd`, \
-start `sudo pcscd -f &` (no systemd needed), and run `cargo test --test e2e_pcscd` again. \
-Under CI=true these tests fail instead of skipping.";
+/// How many tests in `tests/e2e_pcscd.rs` take the rig (a test there counts them).
+pub const E2E_TESTS: usize = 11;
+
+const HOW_TO_ENABLE: &str = "To run them: install the Debian packages `pcscd vsmartcard-vpcd`, \
+start `pcscd -f &` as root (no systemd needed), and run `cargo test` again (or `.ci/run`, which \
+does all of this). Under CI=true these tests fail instead of skipping.";
+
+/// Said once per test run, the first time a test finds the rig missing.
+static SKIP_NOTICE: Once = Once::new();
+
+/// Tells the person running `cargo test` that the end-to-end tests were skipped. libtest
+/// captures the output of a passing test's `print!`/`eprint!`, so a plain `cargo test` would
+/// show nothing; a write to the standard error handle itself is not captured, so this line is
+/// shown without `--nocapture`.
+fn say_skipped(why: &str) {
+    SKIP_NOTICE.call_once(|| {
+        let line = format!(
+            "\ne2e: {E2E_TESTS} end-to-end tests skipped (they pass without running): pcscd with \
+             vsmartcard's virtual readers is not reachable ({why}). {HOW_TO_ENABLE}\n"
+        );
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    });
+}
 
 /// This test's turn at pcscd's readers.
 pub struct Rig {
@@ -71,7 +90,7 @@ impl Rig {
             Ok(()) => Some(Rig { _turn: turn }),
             Err(why) if ci => panic!("CI=true but the PC/SC rig is not usable: {why}"),
             Err(why) => {
-                eprintln!("{HOW_TO_ENABLE} ({why})");
+                say_skipped(&why);
                 None
             }
         }
@@ -467,7 +486,12 @@ pub fn signal(pid: u32, sig: &str) {
         .arg(format!("-{sig}"))
         .arg(pid.to_string())
         .status()
-        .unwrap();
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run `kill` to signal process {pid} ({e}): install the Debian package \
+                 `procps` (.ci/run does)"
+            )
+        });
     assert!(status.success(), "kill -{sig} {pid} failed");
 }
 
