@@ -110,20 +110,49 @@ struct SimTransaction<'a> {
     transport: &'a SimTransport,
 }
 
+/// How long a transmit to a mute simulated card blocks before it gives up like a reader that
+/// times out by itself ([`TransportError::Timeout`]); removing the card ends it at once. Far
+/// beyond any deadline of [`crate::transport::Deadlines`], so the deadline is what a test sees.
+pub const MUTE_BLOCKS_FOR: Duration = Duration::from_secs(60);
+
+/// A transmit to a mute card: blocks, as a real reader does, until the card is taken out or
+/// [`MUTE_BLOCKS_FOR`] has passed.
+fn wait_while_mute(card: &Mutex<SimCard>) -> Result<Vec<u8>, TransportError> {
+    let until = Instant::now() + MUTE_BLOCKS_FOR;
+    while Instant::now() < until {
+        if lock(card)?.is_removed() {
+            return Err(TransportError::CardRemoved);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(TransportError::Timeout)
+}
+
 impl Transaction for SimTransaction<'_> {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let (response, removed_now) = {
+        let (response, removed_now, mute) = {
             let mut card = lock(&self.transport.card)?;
             if card.is_removed() {
                 return Err(TransportError::CardRemoved);
             }
-            let response = card.process(command);
-            (response, card.is_removed())
+            if card.is_mute() {
+                (Vec::new(), false, true)
+            } else {
+                let response = card.process(command);
+                (response, card.is_removed(), card.is_mute())
+            }
         };
+        if mute {
+            return wait_while_mute(&self.transport.card);
+        }
         if removed_now && let Some(notify) = &self.transport.on_removal {
             notify();
         }
         Ok(response)
+    }
+
+    fn card_present(&mut self) -> Option<bool> {
+        lock(&self.transport.card).ok().map(|c| !c.is_removed())
     }
 }
 
