@@ -36,6 +36,17 @@ pub trait Transport: Send {
     /// Records that an extended-length APDU failed here, so later readings go straight to
     /// short APDUs.
     fn disable_extended_length(&mut self);
+
+    /// Drops this connection and connects to the card in the same reader again, with a new
+    /// handle. [`Guarded`] uses it once, when the very first command of a new connection comes
+    /// back "removed" or "reset" although nothing was exchanged yet: a reader stack may hand
+    /// out a handle that a card placed a moment ago has already made stale (seen with pcscd
+    /// and vpcd). The default cannot.
+    fn reopen(&mut self) -> Result<(), TransportError> {
+        Err(TransportError::Other(
+            "this transport cannot connect again".to_owned(),
+        ))
+    }
 }
 
 /// An exclusive transaction on one card: APDUs go through here.

@@ -13,7 +13,7 @@ use myna_kigen::cert::TrustStore;
 use myna_kigen::report::{CardReport, ReadError, ReadOptions, read_card_with};
 use myna_kigen::sim::{Scenario, SimCard, SimCardBuilder, SimReaders, SimTransport};
 use myna_kigen::transport::{
-    Deadlines, Guarded, Transaction, Transport, TransportError, wait_for_card,
+    Deadlines, Guarded, Readers, Transaction, Transport, TransportError, wait_for_card,
 };
 
 fn today() -> NaiveDate {
@@ -287,4 +287,22 @@ fn waiting_for_a_reader_that_is_not_there_ends_with_its_error() {
         wait_for_card(&mut readers, Some("B"), Duration::from_millis(100)),
         Err(TransportError::ReaderNotFound("B".to_owned()))
     );
+}
+
+#[test]
+fn simulated_readers_with_deadlines_give_a_mute_card_up() {
+    let mut readers = SimReaders::new().with_deadlines(quick());
+    let handle = readers.handle();
+    handle.plug("Reader A");
+    handle.place("Reader A", builder().mute_at(4).build());
+    let mut t = readers.connect("Reader A").unwrap();
+    let started = Instant::now();
+    let e = card_layer_reading(t.as_mut()).unwrap_err();
+    assert!(e.is_not_answering(), "{e:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Taken off and placed again, the card reads on a new connection.
+    let card = handle.place("Reader A", builder().build());
+    let mut t = readers.connect("Reader A").unwrap();
+    card_layer_reading(t.as_mut()).unwrap();
+    assert_eq!(card.lock().unwrap().apdu_count(), 9);
 }

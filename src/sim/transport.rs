@@ -6,7 +6,9 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::transport::{ReaderInfo, Readers, Transaction, Transport, TransportError, Waker};
+use crate::transport::{
+    Deadlines, Guarded, ReaderInfo, Readers, Transaction, Transport, TransportError, Waker,
+};
 
 use super::card::SimCard;
 
@@ -206,6 +208,7 @@ fn snapshot(state: &State) -> Vec<ReaderInfo> {
 /// [`SimReaders::handle`].
 pub struct SimReaders {
     shared: Arc<Shared>,
+    deadlines: Option<Deadlines>,
 }
 
 /// Changes the simulated readers from any thread (Clone + Send).
@@ -224,6 +227,7 @@ impl SimReaders {
     /// No readers, service running.
     pub fn new() -> Self {
         SimReaders {
+            deadlines: None,
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
                     running: true,
@@ -242,6 +246,14 @@ impl SimReaders {
         handle.plug(READER_NAME);
         handle.place(READER_NAME, card);
         readers
+    }
+
+    /// Cards connected from now on run behind [`Guarded`] with these deadlines, as PC/SC cards
+    /// do: a mute card ([`crate::sim::SimCardBuilder::mute_at`]) then gives
+    /// [`TransportError::NotAnswering`] instead of blocking.
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.deadlines = Some(deadlines);
+        self
     }
 
     /// The handle that changes these readers.
@@ -341,7 +353,10 @@ impl Readers for SimReaders {
         let shared = Arc::clone(&self.shared);
         let mut transport = SimTransport::shared(Arc::clone(card)).with_name(reader);
         transport.on_removal = Some(Arc::new(move || shared.modify(|_| {})));
-        Ok(Box::new(transport))
+        Ok(match self.deadlines {
+            Some(deadlines) => Box::new(Guarded::new(transport, deadlines)),
+            None => Box::new(transport),
+        })
     }
 
     fn wait_for_change(

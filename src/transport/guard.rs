@@ -233,26 +233,55 @@ impl Guarded {
     }
 }
 
+/// How a transaction on the worker ended.
+enum Outcome {
+    /// The caller ended it.
+    Ended,
+    /// The caller went away.
+    Gone,
+    /// The first command of a new connection came back removed or reset without reaching the
+    /// card: connect again and send it once more ([`Transport::reopen`]).
+    Reopen(Zeroizing<Vec<u8>>, TransportError),
+}
+
 /// The worker: owns the transport, answers requests in order until the caller goes away.
 fn serve<T: Transport>(
     mut transport: T,
     inbox: &Receiver<Request>,
     outbox: &Sender<Result<Reply, TransportError>>,
 ) {
+    // Nothing exchanged on this connection yet: a stale handle may be reopened once.
+    let mut fresh = true;
     while let Ok(request) = inbox.recv() {
         let reply = match request {
-            Request::Begin => match transport.transaction() {
-                Ok(mut tx) => {
-                    if outbox.send(Ok(Reply::Done)).is_err() {
-                        return;
+            Request::Begin => {
+                let outcome = match transport.transaction() {
+                    Ok(mut tx) => {
+                        if outbox.send(Ok(Reply::Done)).is_err() {
+                            return;
+                        }
+                        Ok(serve_transaction(tx.as_mut(), inbox, outbox, fresh))
                     }
-                    if !serve_transaction(tx.as_mut(), inbox, outbox) {
-                        return;
+                    Err(e) => Err(e),
+                };
+                match outcome {
+                    Ok(outcome) => {
+                        fresh = false;
+                        match outcome {
+                            Outcome::Ended => continue,
+                            Outcome::Gone => return,
+                            Outcome::Reopen(command, error) => {
+                                if reopen_and_serve(&mut transport, &command, error, inbox, outbox)
+                                {
+                                    continue;
+                                }
+                                return;
+                            }
+                        }
                     }
-                    continue;
+                    Err(e) => Err(e),
                 }
-                Err(e) => Err(e),
-            },
+            }
             Request::Reconnect(unpower) => transport.reconnect(unpower).map(|()| Reply::Done),
             Request::End => continue,
             Request::Transmit(_) | Request::Present => {
@@ -265,25 +294,90 @@ fn serve<T: Transport>(
     }
 }
 
-/// Answers requests inside one transaction until [`Request::End`]; `false` when the caller
-/// went away.
-fn serve_transaction(
-    tx: &mut dyn Transaction,
+/// Connects again, opens a transaction, sends `command` and serves the rest of the
+/// transaction; when connecting again fails the command gets the first `error`. `false` when
+/// the caller went away.
+fn reopen_and_serve<T: Transport>(
+    transport: &mut T,
+    command: &[u8],
+    error: TransportError,
     inbox: &Receiver<Request>,
     outbox: &Sender<Result<Reply, TransportError>>,
 ) -> bool {
+    log::debug!(
+        "the first command came back \"{error}\" before reaching the card: connecting again"
+    );
+    if transport.reopen().is_err() {
+        return serve_failed(error, inbox, outbox);
+    }
+    let mut tx = match transport.transaction() {
+        Ok(tx) => tx,
+        Err(e) => return serve_failed(e, inbox, outbox),
+    };
+    if outbox.send(tx.transmit(command).map(Reply::Bytes)).is_err() {
+        return false;
+    }
+    !matches!(
+        serve_transaction(tx.as_mut(), inbox, outbox, false),
+        Outcome::Gone
+    )
+}
+
+/// The rest of a transaction whose connection is lost: every command gets `error`, until
+/// [`Request::End`]. `false` when the caller went away.
+fn serve_failed(
+    error: TransportError,
+    inbox: &Receiver<Request>,
+    outbox: &Sender<Result<Reply, TransportError>>,
+) -> bool {
+    if outbox.send(Err(error.clone())).is_err() {
+        return false;
+    }
     loop {
         let reply = match inbox.recv() {
-            Ok(Request::Transmit(command)) => tx.transmit(&command).map(Reply::Bytes),
-            Ok(Request::Present) => Ok(Reply::Present(tx.card_present())),
             Ok(Request::End) => return true,
-            Ok(Request::Begin | Request::Reconnect(_)) => Err(TransportError::Other(
-                "a transaction is already open".to_owned(),
-            )),
+            Ok(Request::Present) => Ok(Reply::Present(None)),
+            Ok(_) => Err(error.clone()),
             Err(_) => return false,
         };
         if outbox.send(reply).is_err() {
             return false;
+        }
+    }
+}
+
+/// Answers requests inside one transaction until [`Request::End`]. On a `fresh` connection the
+/// first command coming back removed or reset is handed back as [`Outcome::Reopen`] instead of
+/// being answered.
+fn serve_transaction(
+    tx: &mut dyn Transaction,
+    inbox: &Receiver<Request>,
+    outbox: &Sender<Result<Reply, TransportError>>,
+    mut fresh: bool,
+) -> Outcome {
+    loop {
+        let reply = match inbox.recv() {
+            Ok(Request::Transmit(command)) => {
+                let answer = tx.transmit(&command);
+                match answer {
+                    Err(e @ (TransportError::CardRemoved | TransportError::CardReset)) if fresh => {
+                        return Outcome::Reopen(command, e);
+                    }
+                    answer => {
+                        fresh = false;
+                        answer.map(Reply::Bytes)
+                    }
+                }
+            }
+            Ok(Request::Present) => Ok(Reply::Present(tx.card_present())),
+            Ok(Request::End) => return Outcome::Ended,
+            Ok(Request::Begin | Request::Reconnect(_)) => Err(TransportError::Other(
+                "a transaction is already open".to_owned(),
+            )),
+            Err(_) => return Outcome::Gone,
+        };
+        if outbox.send(reply).is_err() {
+            return Outcome::Gone;
         }
     }
 }
@@ -441,6 +535,92 @@ mod tests {
         });
         assert!(matches!(r, Err(TransportError::NotAnswering)));
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    /// A transport whose first transmit after connecting comes back removed, like a stale
+    /// handle; `reopen` gives a good one (or fails).
+    struct Stale {
+        stale: bool,
+        can_reopen: bool,
+        reopened: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    }
+
+    struct StaleTx<'a>(&'a mut Stale);
+
+    impl Transaction for StaleTx<'_> {
+        fn transmit(&mut self, _: &[u8]) -> Result<Vec<u8>, TransportError> {
+            if self.0.stale {
+                Err(TransportError::CardRemoved)
+            } else {
+                Ok(vec![0x90, 0x00])
+            }
+        }
+    }
+
+    impl Transport for Stale {
+        fn reader_name(&self) -> &str {
+            "R"
+        }
+        fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>, TransportError> {
+            Ok(Box::new(StaleTx(self)))
+        }
+        fn reconnect(&mut self, _: bool) -> Result<(), TransportError> {
+            Ok(())
+        }
+        fn supports_extended_length(&self) -> bool {
+            true
+        }
+        fn disable_extended_length(&mut self) {}
+        fn reopen(&mut self) -> Result<(), TransportError> {
+            self.reopened
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if self.can_reopen {
+                self.stale = false;
+                Ok(())
+            } else {
+                Err(TransportError::NoCard)
+            }
+        }
+    }
+
+    #[test]
+    fn a_stale_first_command_is_sent_again_on_a_new_connection_once() {
+        let reopened = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let stale = Stale {
+            stale: true,
+            can_reopen: true,
+            reopened: reopened.clone(),
+        };
+        let mut g = Guarded::new(stale, quick());
+        let mut tx = g.transaction().unwrap();
+        assert_eq!(tx.transmit(&SELECT_JPKI).unwrap(), vec![0x90, 0x00]);
+        assert_eq!(tx.transmit(&SELECT_JPKI).unwrap(), vec![0x90, 0x00]);
+        drop(tx);
+        assert_eq!(reopened.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+        // Nothing to connect to again: the removal stands, and only the first command is
+        // ever retried.
+        let reopened = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let gone = Stale {
+            stale: true,
+            can_reopen: false,
+            reopened: reopened.clone(),
+        };
+        let mut g = Guarded::new(gone, quick());
+        let mut tx = g.transaction().unwrap();
+        assert_eq!(tx.transmit(&SELECT_JPKI), Err(TransportError::CardRemoved));
+        assert_eq!(tx.transmit(&SELECT_JPKI), Err(TransportError::CardRemoved));
+        drop(tx);
+        assert_eq!(reopened.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_removal_after_the_first_answer_is_never_retried() {
+        let card = SimCard::builder().remove_after(1).build();
+        let mut g = Guarded::new(SimTransport::new(card), quick());
+        let mut tx = g.transaction().unwrap();
+        assert!(tx.transmit(&SELECT_JPKI).is_ok());
+        assert_eq!(tx.transmit(&SELECT_JPKI), Err(TransportError::CardRemoved));
     }
 
     #[test]

@@ -418,6 +418,18 @@ impl Transport for PcscTransport {
     }
 
     fn disable_extended_length(&mut self) {}
+
+    fn reopen(&mut self) -> Result<(), TransportError> {
+        self.card = self
+            .context
+            .connect(
+                &self.reader,
+                ShareMode::Shared,
+                Protocols::T0 | Protocols::T1,
+            )
+            .map_err(map_error)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
