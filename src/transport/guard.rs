@@ -113,6 +113,8 @@ enum Reply {
 pub struct Guarded {
     requests: Sender<Request>,
     replies: Receiver<Result<Reply, TransportError>>,
+    /// Closed by the worker once it has dropped its transport (disconnected).
+    finished: Receiver<()>,
     deadlines: Deadlines,
     name: String,
     extended: bool,
@@ -143,17 +145,21 @@ impl Guarded {
     {
         let (requests, inbox) = mpsc::channel::<Request>();
         let (outbox, replies) = mpsc::channel();
+        let (finish, finished) = mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
             .name("card".to_owned())
-            .spawn(move || match connect() {
-                Ok(transport) => {
-                    if outbox.send(Ok(Reply::Done)).is_ok() {
-                        serve(transport, &inbox, &outbox);
+            .spawn(move || {
+                match connect() {
+                    Ok(transport) => {
+                        if outbox.send(Ok(Reply::Done)).is_ok() {
+                            serve(transport, &inbox, &outbox);
+                        }
+                    }
+                    Err(e) => {
+                        let _ = outbox.send(Err(e));
                     }
                 }
-                Err(e) => {
-                    let _ = outbox.send(Err(e));
-                }
+                drop(finish);
             });
         if let Err(e) = spawned {
             return Err(TransportError::Other(format!("cannot start a thread: {e}")));
@@ -161,6 +167,7 @@ impl Guarded {
         let mut guarded = Guarded {
             requests,
             replies,
+            finished,
             deadlines,
             name: name.to_owned(),
             extended: true,
@@ -186,9 +193,11 @@ impl Guarded {
             Err(_) => {
                 let (requests, _) = mpsc::channel();
                 let (_, replies) = mpsc::channel();
+                let (_, finished) = mpsc::channel();
                 Guarded {
                     requests,
                     replies,
+                    finished,
                     deadlines,
                     name,
                     extended,
@@ -242,6 +251,23 @@ enum Outcome {
     /// The first command of a new connection came back removed or reset without reaching the
     /// card: connect again and send it once more ([`Transport::reopen`]).
     Reopen(Zeroizing<Vec<u8>>, TransportError),
+}
+
+/// The longest [`Guarded`]'s drop waits for the worker to disconnect from a card that answers,
+/// so that a program that ends right after a reading leaves the card as it was (PC/SC: the
+/// disconnect leaves the card powered, instead of the service resetting it for a client that
+/// went away).
+const DISCONNECT_WAIT: Duration = Duration::from_secs(1);
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        // Closing the request channel ends the worker's loop.
+        let (closed, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.requests, closed));
+        if !self.given_up {
+            let _ = self.finished.recv_timeout(DISCONNECT_WAIT);
+        }
+    }
 }
 
 /// The worker: owns the transport, answers requests in order until the caller goes away.
@@ -621,6 +647,44 @@ mod tests {
         let mut tx = g.transaction().unwrap();
         assert!(tx.transmit(&SELECT_JPKI).is_ok());
         assert_eq!(tx.transmit(&SELECT_JPKI), Err(TransportError::CardRemoved));
+    }
+
+    /// Records being dropped (disconnected).
+    struct Flagged(SimTransport, std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+    impl Drop for Flagged {
+        fn drop(&mut self) {
+            self.1.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    impl Transport for Flagged {
+        fn reader_name(&self) -> &str {
+            self.0.reader_name()
+        }
+        fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>, TransportError> {
+            self.0.transaction()
+        }
+        fn reconnect(&mut self, unpower: bool) -> Result<(), TransportError> {
+            self.0.reconnect(unpower)
+        }
+        fn supports_extended_length(&self) -> bool {
+            true
+        }
+        fn disable_extended_length(&mut self) {}
+    }
+
+    #[test]
+    fn dropping_waits_for_the_worker_to_disconnect() {
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let inner = Flagged(
+            SimTransport::new(SimCard::builder().build()),
+            dropped.clone(),
+        );
+        let mut g = Guarded::new(inner, quick());
+        g.transaction().unwrap().transmit(&SELECT_JPKI).unwrap();
+        drop(g);
+        assert!(dropped.load(std::sync::atomic::Ordering::SeqCst));
     }
 
     #[test]
