@@ -281,6 +281,9 @@ fn serve<T: Transport>(
     while let Ok(request) = inbox.recv() {
         let reply = match request {
             Request::Begin => {
+                if fresh {
+                    reopen_if_stale(&mut transport);
+                }
                 let outcome = match transport.transaction() {
                     Ok(mut tx) => {
                         if outbox.send(Ok(Reply::Done)).is_err() {
@@ -317,6 +320,19 @@ fn serve<T: Transport>(
         if outbox.send(reply).is_err() {
             return;
         }
+    }
+}
+
+/// On a new connection, a transaction that cannot begin because the handle is already stale
+/// ("removed" or "reset" before anything was exchanged) is begun again on a new connection.
+fn reopen_if_stale<T: Transport>(transport: &mut T) {
+    let stale = matches!(
+        transport.transaction().map(drop),
+        Err(TransportError::CardRemoved | TransportError::CardReset)
+    );
+    if stale {
+        log::debug!("the new connection was stale before its first command: connecting again");
+        let _ = transport.reopen();
     }
 }
 
@@ -567,6 +583,7 @@ mod tests {
     /// handle; `reopen` gives a good one (or fails).
     struct Stale {
         stale: bool,
+        begin_stale: bool,
         can_reopen: bool,
         reopened: std::sync::Arc<std::sync::atomic::AtomicU32>,
     }
@@ -588,6 +605,9 @@ mod tests {
             "R"
         }
         fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>, TransportError> {
+            if self.begin_stale {
+                return Err(TransportError::CardReset);
+            }
             Ok(Box::new(StaleTx(self)))
         }
         fn reconnect(&mut self, _: bool) -> Result<(), TransportError> {
@@ -602,6 +622,7 @@ mod tests {
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             if self.can_reopen {
                 self.stale = false;
+                self.begin_stale = false;
                 Ok(())
             } else {
                 Err(TransportError::NoCard)
@@ -614,6 +635,7 @@ mod tests {
         let reopened = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
         let stale = Stale {
             stale: true,
+            begin_stale: false,
             can_reopen: true,
             reopened: reopened.clone(),
         };
@@ -629,6 +651,7 @@ mod tests {
         let reopened = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
         let gone = Stale {
             stale: true,
+            begin_stale: false,
             can_reopen: false,
             reopened: reopened.clone(),
         };
@@ -636,6 +659,22 @@ mod tests {
         let mut tx = g.transaction().unwrap();
         assert_eq!(tx.transmit(&SELECT_JPKI), Err(TransportError::CardRemoved));
         assert_eq!(tx.transmit(&SELECT_JPKI), Err(TransportError::CardRemoved));
+        drop(tx);
+        assert_eq!(reopened.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_connection_stale_before_its_first_transaction_is_opened_again() {
+        let reopened = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let stale = Stale {
+            stale: false,
+            begin_stale: true,
+            can_reopen: true,
+            reopened: reopened.clone(),
+        };
+        let mut g = Guarded::new(stale, quick());
+        let mut tx = g.transaction().unwrap();
+        assert_eq!(tx.transmit(&SELECT_JPKI).unwrap(), vec![0x90, 0x00]);
         drop(tx);
         assert_eq!(reopened.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
