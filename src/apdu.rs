@@ -435,7 +435,7 @@ impl<'a> Channel<'a> {
             Ok(raw) => raw,
             Err(e) => {
                 log::debug!("< {e}");
-                return Err(e.into());
+                return Err(self.removal_or(e.into()));
             }
         };
         let response = Response::parse(&raw);
@@ -446,7 +446,24 @@ impl<'a> Channel<'a> {
             Ok(r) => log::debug!("< {} {}", hex(&r.data), r.sw),
             Err(_) => log::debug!("< malformed ({} bytes)", raw.len()),
         }
-        response
+        response.map_err(|e| self.removal_or(e))
+    }
+
+    /// A failed or empty exchange is a removal when the card is no longer there (a reader
+    /// stack may report a card pulled out mid-command as an empty answer or a generic
+    /// failure); otherwise the error stands. Errors that already say what happened (removal,
+    /// reset, no answer, no service) are not second-guessed.
+    fn removal_or(&mut self, error: ApduError) -> ApduError {
+        let asks = match &error {
+            ApduError::Malformed => true,
+            ApduError::Transport(e) => !e.ends_reading(),
+            ApduError::Encode(_) | ApduError::TooManyChained => false,
+        };
+        if asks && self.tx.card_present() == Some(false) {
+            log::debug!("the card is no longer in the reader");
+            return ApduError::Transport(TransportError::CardRemoved);
+        }
+        error
     }
 }
 

@@ -302,12 +302,24 @@ pub enum CardError {
 impl CardError {
     /// The card left the reader or was reset: this reading must start again.
     pub fn is_removal(&self) -> bool {
+        matches!(self, Self::Apdu(ApduError::Transport(e)) if e.is_removal())
+    }
+
+    /// The card stopped answering within the deadline ([`TransportError::NotAnswering`]): take
+    /// it off the reader and place it again.
+    pub fn is_not_answering(&self) -> bool {
         matches!(
             self,
-            Self::Apdu(ApduError::Transport(
-                TransportError::CardRemoved | TransportError::CardReset
-            ))
+            Self::Apdu(ApduError::Transport(TransportError::NotAnswering))
         )
+    }
+
+    /// Nothing more can be read on this connection: the card left or was reset, stopped
+    /// answering, or the service went away ([`TransportError::ends_reading`]). A reading that
+    /// meets one of these must end with it, never with a partial report, and never tries a
+    /// fallback.
+    pub fn ends_reading(&self) -> bool {
+        matches!(self, Self::Apdu(ApduError::Transport(e)) if e.ends_reading())
     }
 }
 
@@ -552,7 +564,7 @@ impl<'a> CardSession<'a> {
     fn read_extended(&mut self, sfi: Option<u8>) -> Result<Option<Vec<u8>>, CardError> {
         let response = match self.send(&first_read(sfi, MAX_EXTENDED_LE)) {
             Ok(r) => r,
-            Err(e) if e.is_removal() => return Err(e),
+            Err(e) if e.ends_reading() => return Err(e),
             Err(_) => return Ok(None),
         };
         match response.sw {

@@ -1,6 +1,8 @@
 //! Secrets a person types: the signing password (6–16 of A–Z, 0–9) and the 4-digit
 //! user-authentication PIN (domain.md §2). Each lives in a type that checks its format before
-//! anything can be sent, wipes its bytes on drop and prints as `REDACTED`.
+//! anything can be sent, wipes its bytes on drop and prints as `REDACTED`. On Linux the process
+//! is not dumpable while one is held ([`NoCoreDump`]): no core file, and no other process of the
+//! same user can read its memory through `/proc` or ptrace.
 
 use std::fmt;
 
@@ -36,11 +38,93 @@ pub enum SecretError {
 
 /// The 署名用パスワード: 6–16 characters of A–Z and 0–9, lower case converted to upper.
 #[derive(Clone)]
-pub struct SigningPassword(Vec<u8>);
+pub struct SigningPassword(Vec<u8>, NoCoreDump);
 
 /// The 利用者証明用暗証番号: exactly 4 digits.
 #[derive(Clone)]
-pub struct AuthPin([u8; 4]);
+pub struct AuthPin([u8; 4], NoCoreDump);
+
+/// While at least one value of this type is alive the process is not dumpable (Linux:
+/// `prctl(PR_SET_DUMPABLE, 0)`): a crash leaves no core file with the secret in it, and other
+/// processes of the same user cannot attach to it or read its memory. When the last one is
+/// dropped the setting the process had before comes back. Elsewhere it does nothing.
+///
+/// Every [`SigningPassword`] and [`AuthPin`] holds one; a front end can hold one itself while a
+/// secret is still being typed, before it is parsed.
+#[derive(Debug)]
+pub struct NoCoreDump(());
+
+impl NoCoreDump {
+    /// Makes the process non-dumpable until this value (and every other one) is dropped.
+    pub fn hold() -> Self {
+        dump::hold();
+        NoCoreDump(())
+    }
+}
+
+impl Clone for NoCoreDump {
+    fn clone(&self) -> Self {
+        Self::hold()
+    }
+}
+
+impl Drop for NoCoreDump {
+    fn drop(&mut self) {
+        dump::release();
+    }
+}
+
+/// Whether the process may be dumped now: `Some(false)` while a secret is held on Linux, `None`
+/// where the system does not tell.
+pub fn process_dumpable() -> Option<bool> {
+    dump::dumpable()
+}
+
+#[cfg(target_os = "linux")]
+mod dump {
+    use std::sync::{Mutex, PoisonError};
+
+    use rustix::process::{DumpableBehavior, dumpable_behavior, set_dumpable_behavior};
+
+    /// How many holders, and the setting to restore when the last one goes.
+    static STATE: Mutex<(usize, Option<DumpableBehavior>)> = Mutex::new((0, None));
+
+    pub fn hold() {
+        let mut state = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.0 == 0 {
+            state.1 = dumpable_behavior().ok();
+            if let Err(e) = set_dumpable_behavior(DumpableBehavior::NotDumpable) {
+                log::warn!("could not make the process non-dumpable: {e}");
+            }
+        }
+        state.0 = state.0.saturating_add(1);
+    }
+
+    pub fn release() {
+        let mut state = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 = state.0.saturating_sub(1);
+        if state.0 == 0
+            && let Some(before) = state.1.take()
+        {
+            let _ = set_dumpable_behavior(before);
+        }
+    }
+
+    pub fn dumpable() -> Option<bool> {
+        dumpable_behavior()
+            .ok()
+            .map(|b| b != DumpableBehavior::NotDumpable)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod dump {
+    pub fn hold() {}
+    pub fn release() {}
+    pub fn dumpable() -> Option<bool> {
+        None
+    }
+}
 
 impl SigningPassword {
     /// Shortest signing password.
@@ -72,9 +156,10 @@ impl SigningPassword {
                 max: Self::MAX,
             });
         }
+        let guard = NoCoreDump::hold();
         let mut bytes = Vec::with_capacity(Self::MAX);
         bytes.extend(typed.bytes().map(|b| b.to_ascii_uppercase()));
-        Ok(SigningPassword(bytes))
+        Ok(SigningPassword(bytes, guard))
     }
 
     /// Like [`SigningPassword::parse`], wiping the typed string whatever the outcome.
@@ -104,8 +189,9 @@ impl AuthPin {
         match typed.len() {
             len @ 0..4 => Err(SecretError::TooShort { len, min: 4 }),
             4 => {
+                let guard = NoCoreDump::hold();
                 pin.copy_from_slice(typed.as_bytes());
-                Ok(AuthPin(pin))
+                Ok(AuthPin(pin, guard))
             }
             len => Err(SecretError::TooLong { len, max: 4 }),
         }

@@ -5,9 +5,14 @@
 //! the `pcsc` crate; the simulated card ([`crate::sim`]) implements the same traits, so every
 //! layer above can be tested without hardware.
 
+pub mod guard;
 pub mod pcsc;
 
+use std::time::{Duration, Instant};
+
 use thiserror::Error;
+
+pub use guard::{Deadlines, Guarded};
 
 /// One connected card, as seen through a reader.
 pub trait Transport: Send {
@@ -31,13 +36,41 @@ pub trait Transport: Send {
     /// Records that an extended-length APDU failed here, so later readings go straight to
     /// short APDUs.
     fn disable_extended_length(&mut self);
+
+    /// Drops this connection and connects to the card in the same reader again, with a new
+    /// handle. [`Guarded`] uses it once, when the very first command of a new connection comes
+    /// back "removed" or "reset" although nothing was exchanged yet: a reader stack may hand
+    /// out a handle that a card placed a moment ago has already made stale (seen with pcscd
+    /// and vpcd). The default cannot.
+    fn reopen(&mut self) -> Result<(), TransportError> {
+        Err(TransportError::Other(
+            "this transport cannot connect again".to_owned(),
+        ))
+    }
 }
 
 /// An exclusive transaction on one card: APDUs go through here.
 pub trait Transaction {
     /// Sends one command APDU and returns the whole response APDU (data, then SW1 SW2).
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError>;
+
+    /// Whether the card is still in the reader, asked after an exchange failed or came back
+    /// empty, so that a removal is reported as one and not as a malformed answer. `None` when
+    /// this transport cannot tell. An implementation may take a moment (a reader that polls
+    /// for the card notices its removal late), but never long: the PC/SC one waits at most
+    /// [`PRESENCE_SETTLE`].
+    fn card_present(&mut self) -> Option<bool> {
+        None
+    }
 }
+
+/// The longest a presence check waits for the reader stack to notice a card that left during
+/// the exchange that just failed (pcscd polls a reader about every 400 ms).
+pub const PRESENCE_SETTLE: Duration = Duration::from_millis(800);
+
+/// How long [`Readers::connect`] keeps trying a card that was just placed (no card yet, another
+/// program still talking to it, or no answer to reset yet) before giving the error.
+pub const CONNECT_SETTLE: Duration = Duration::from_millis(1500);
 
 /// What can go wrong between us and the card, below the level of APDUs.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -63,15 +96,39 @@ pub enum TransportError {
     /// Another program holds the card exclusively.
     #[error("another program is using the card")]
     SharingViolation,
-    /// The reader did not answer in time.
+    /// The reader stack reported a timeout of its own.
     #[error("the reader did not answer in time")]
     Timeout,
+    /// The card is in the reader but did not answer within the deadline of the exchange
+    /// ([`Deadlines`]), or gave no answer to reset. The connection is given up; what to do is
+    /// take the card off the reader and place it again. Intended JSON code
+    /// `card_not_answering`, exit code 6.
+    #[error("the card does not answer")]
+    NotAnswering,
     /// The card answered with bytes that are not a response APDU (fewer than two bytes).
     #[error("the card sent a malformed response")]
     MalformedResponse,
     /// Anything else the reader stack reported.
     #[error("reader error: {0}")]
     Other(String),
+}
+
+impl TransportError {
+    /// The card left the reader or was reset: the reading must start again with the card
+    /// placed again.
+    pub fn is_removal(&self) -> bool {
+        matches!(self, Self::CardRemoved | Self::CardReset)
+    }
+
+    /// The exchange cannot go on on this connection: the card left, stopped answering, or the
+    /// service went away. Nothing later in the same reading should be tried, and a reading cut
+    /// short by one of these must not be reported as a success.
+    pub fn ends_reading(&self) -> bool {
+        matches!(
+            self,
+            Self::CardRemoved | Self::CardReset | Self::NotAnswering | Self::ServiceUnavailable
+        )
+    }
 }
 
 /// One reader as the system lists it.
@@ -131,5 +188,55 @@ pub fn pick_reader<'a>(
             .iter()
             .find(|r| r.has_card)
             .ok_or(TransportError::NoCard),
+    }
+}
+
+/// Waits up to `timeout` for a card: in the reader whose name contains `wanted`
+/// (case-insensitive), or without a name in any reader. Returns that reader as soon as it holds
+/// a card. At the end of `timeout` the error is the one [`pick_reader`] gives then
+/// ([`TransportError::NoCard`], [`TransportError::NoReader`], ...); a stopped service is waited
+/// for like a missing card. A zero `timeout` looks once.
+pub fn wait_for_card(
+    readers: &mut dyn Readers,
+    wanted: Option<&str>,
+    timeout: Duration,
+) -> Result<ReaderInfo, TransportError> {
+    let deadline = Instant::now() + timeout;
+    let mut known: Vec<ReaderInfo> = Vec::new();
+    loop {
+        let last = match readers.list() {
+            Ok(list) => {
+                let picked = pick_reader(&list, wanted).map(|r| {
+                    // A named reader must also hold the card.
+                    if r.has_card {
+                        Ok(r.clone())
+                    } else {
+                        Err(TransportError::NoCard)
+                    }
+                });
+                known = list;
+                match picked {
+                    Ok(Ok(r)) => return Ok(r),
+                    Ok(Err(e)) | Err(e) => e,
+                }
+            }
+            Err(e) => e,
+        };
+        let waitable = matches!(
+            last,
+            TransportError::NoCard
+                | TransportError::NoReader
+                | TransportError::ReaderNotFound(_)
+                | TransportError::ServiceUnavailable
+        );
+        let left = deadline.saturating_duration_since(Instant::now());
+        if !waitable || left.is_zero() {
+            return Err(last);
+        }
+        // Wakes on any change of readers or cards; the loop looks again. A failing wait (the
+        // service going away) is not slept through: a short pause keeps the loop bounded.
+        if readers.wait_for_change(&known, left).is_err() {
+            std::thread::sleep(left.min(Duration::from_millis(100)));
+        }
     }
 }

@@ -37,6 +37,11 @@ pub trait VirtualCard {
     fn removed(&self) -> bool {
         false
     }
+    /// The card has stopped answering (the simulated mute card): from now on nothing is sent
+    /// back, not even the ATR, until vpcd closes the connection. The default never goes mute.
+    fn mute(&self) -> bool {
+        false
+    }
 }
 
 /// Why serving the card stopped with an error.
@@ -91,11 +96,33 @@ pub fn connect(addr: &str, wait: Duration) -> Result<TcpStream, VpcdError> {
 
 /// Serves `card` on an open vpcd connection until vpcd closes it or the card removes itself.
 pub fn serve(stream: &mut TcpStream, card: &mut dyn VirtualCard) -> Result<ServeEnd, VpcdError> {
+    serve_with(stream, card, quick_ack)
+}
+
+/// [`serve`] over any byte stream speaking vpcd's framing (tests and the fuzz targets use one in
+/// memory). A mute card ([`VirtualCard::mute`]) reads and drops every message until the stream
+/// ends.
+pub fn serve_stream<S: Read + Write>(
+    stream: &mut S,
+    card: &mut dyn VirtualCard,
+) -> Result<ServeEnd, VpcdError> {
+    serve_with(stream, card, |_| {})
+}
+
+fn serve_with<S: Read + Write>(
+    stream: &mut S,
+    card: &mut dyn VirtualCard,
+    before_receive: impl Fn(&S),
+) -> Result<ServeEnd, VpcdError> {
     loop {
-        quick_ack(stream);
+        before_receive(stream);
         let Some(message) = receive(stream)? else {
             return Ok(ServeEnd::VpcdClosed);
         };
+        if card.mute() {
+            // A card that stopped answering: pcscd's transmit and its presence polls wait.
+            continue;
+        }
         match message.as_slice() {
             [] => return Err(VpcdError::EmptyMessage),
             [0x00] => card.power_off(),
@@ -105,6 +132,9 @@ pub fn serve(stream: &mut TcpStream, card: &mut dyn VirtualCard) -> Result<Serve
             [_] => {} // unknown control: vpcd expects no answer
             command => {
                 let response = card.process(command);
+                if card.mute() {
+                    continue;
+                }
                 send(stream, &response)?;
                 if card.removed() {
                     return Ok(ServeEnd::CardRemoved);
@@ -115,7 +145,7 @@ pub fn serve(stream: &mut TcpStream, card: &mut dyn VirtualCard) -> Result<Serve
 }
 
 /// Reads one message; `None` when vpcd closed the connection cleanly between messages.
-fn receive(stream: &mut TcpStream) -> Result<Option<Vec<u8>>, VpcdError> {
+fn receive(stream: &mut impl Read) -> Result<Option<Vec<u8>>, VpcdError> {
     let mut len = [0u8; 2];
     match stream.read_exact(&mut len) {
         Ok(()) => {}
@@ -138,7 +168,7 @@ fn is_closed(e: &io::Error) -> bool {
 }
 
 /// Writes one message in a single send.
-fn send(stream: &mut TcpStream, payload: &[u8]) -> Result<(), VpcdError> {
+fn send(stream: &mut impl Write, payload: &[u8]) -> Result<(), VpcdError> {
     let len = u16::try_from(payload.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 65535 bytes"))?;
     let mut message = Vec::with_capacity(payload.len() + 2);

@@ -139,6 +139,8 @@ pub struct SimCard {
     get_data_f2: Option<NaiveDate>,
     remove_after: Option<u32>,
     garbage_at: Option<(u32, Vec<u8>)>,
+    mute_at: Option<u32>,
+    mute: bool,
     latency: Duration,
     powered: bool,
     selected: Selected,
@@ -182,6 +184,7 @@ pub struct SimCardBuilder {
     answer_6cxx: bool,
     remove_after: Option<u32>,
     garbage_at: Option<(u32, Vec<u8>)>,
+    mute_at: Option<u32>,
     latency: Duration,
     filler: u8,
 }
@@ -238,6 +241,7 @@ impl SimCardBuilder {
             answer_6cxx: false,
             remove_after: None,
             garbage_at: None,
+            mute_at: None,
             latency: Duration::ZERO,
             filler: 0xFF,
         }
@@ -342,6 +346,19 @@ impl SimCardBuilder {
         self.garbage_at = Some((n, answer));
         self
     }
+    /// The `n`-th APDU (1-based) is answered with an empty response (no status word).
+    pub fn empty_at(self, n: u32) -> Self {
+        self.garbage_at(n, Vec::new())
+    }
+
+    /// The card stops answering at the `n`-th APDU (1-based): that command and everything
+    /// after it (the reader's ATR polls too, over vpcd) get no answer, while the card stays in
+    /// the reader, until it is removed.
+    pub fn mute_at(mut self, n: u32) -> Self {
+        self.mute_at = Some(n);
+        self
+    }
+
     /// Sleeps this long before answering each APDU.
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
@@ -479,6 +496,8 @@ impl SimCardBuilder {
             get_data_f2: self.card_expiry.filter(|_| self.get_data_route),
             remove_after: self.remove_after,
             garbage_at: self.garbage_at,
+            mute_at: self.mute_at,
+            mute: false,
             latency: self.latency,
             powered: true,
             selected: Selected::Nothing,
@@ -621,6 +640,11 @@ impl SimCard {
         self.removed
     }
 
+    /// Whether the card has stopped answering (see [`SimCardBuilder::mute_at`]).
+    pub fn is_mute(&self) -> bool {
+        self.mute
+    }
+
     /// Takes the card out of the reader now.
     pub fn remove(&mut self) {
         self.removed = true;
@@ -632,8 +656,10 @@ impl SimCard {
     pub fn place(&mut self) {
         if self.removed {
             self.remove_after = None;
+            self.mute_at = None;
         }
         self.removed = false;
+        self.mute = false;
         self.power_off();
         self.powered = true;
     }
@@ -684,7 +710,11 @@ impl SimCard {
             std::thread::sleep(self.latency);
         }
         self.count = self.count.saturating_add(1);
+        if self.mute_at == Some(self.count) {
+            self.mute = true;
+        }
         let response = match &self.garbage_at {
+            _ if self.mute => Vec::new(),
             Some((n, answer)) if *n == self.count => answer.clone(),
             _ => {
                 if !self.powered {
@@ -996,6 +1026,9 @@ impl crate::vpcd::VirtualCard for SimCard {
     }
     fn removed(&self) -> bool {
         self.removed
+    }
+    fn mute(&self) -> bool {
+        self.mute
     }
 }
 

@@ -6,7 +6,9 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::transport::{ReaderInfo, Readers, Transaction, Transport, TransportError, Waker};
+use crate::transport::{
+    Deadlines, Guarded, ReaderInfo, Readers, Transaction, Transport, TransportError, Waker,
+};
 
 use super::card::SimCard;
 
@@ -110,20 +112,49 @@ struct SimTransaction<'a> {
     transport: &'a SimTransport,
 }
 
+/// How long a transmit to a mute simulated card blocks before it gives up like a reader that
+/// times out by itself ([`TransportError::Timeout`]); removing the card ends it at once. Far
+/// beyond any deadline of [`crate::transport::Deadlines`], so the deadline is what a test sees.
+pub const MUTE_BLOCKS_FOR: Duration = Duration::from_secs(60);
+
+/// A transmit to a mute card: blocks, as a real reader does, until the card is taken out or
+/// [`MUTE_BLOCKS_FOR`] has passed.
+fn wait_while_mute(card: &Mutex<SimCard>) -> Result<Vec<u8>, TransportError> {
+    let until = Instant::now() + MUTE_BLOCKS_FOR;
+    while Instant::now() < until {
+        if lock(card)?.is_removed() {
+            return Err(TransportError::CardRemoved);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(TransportError::Timeout)
+}
+
 impl Transaction for SimTransaction<'_> {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let (response, removed_now) = {
+        let (response, removed_now, mute) = {
             let mut card = lock(&self.transport.card)?;
             if card.is_removed() {
                 return Err(TransportError::CardRemoved);
             }
-            let response = card.process(command);
-            (response, card.is_removed())
+            if card.is_mute() {
+                (Vec::new(), false, true)
+            } else {
+                let response = card.process(command);
+                (response, card.is_removed(), card.is_mute())
+            }
         };
+        if mute {
+            return wait_while_mute(&self.transport.card);
+        }
         if removed_now && let Some(notify) = &self.transport.on_removal {
             notify();
         }
         Ok(response)
+    }
+
+    fn card_present(&mut self) -> Option<bool> {
+        lock(&self.transport.card).ok().map(|c| !c.is_removed())
     }
 }
 
@@ -177,6 +208,7 @@ fn snapshot(state: &State) -> Vec<ReaderInfo> {
 /// [`SimReaders::handle`].
 pub struct SimReaders {
     shared: Arc<Shared>,
+    deadlines: Option<Deadlines>,
 }
 
 /// Changes the simulated readers from any thread (Clone + Send).
@@ -195,6 +227,7 @@ impl SimReaders {
     /// No readers, service running.
     pub fn new() -> Self {
         SimReaders {
+            deadlines: None,
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
                     running: true,
@@ -213,6 +246,14 @@ impl SimReaders {
         handle.plug(READER_NAME);
         handle.place(READER_NAME, card);
         readers
+    }
+
+    /// Cards connected from now on run behind [`Guarded`] with these deadlines, as PC/SC cards
+    /// do: a mute card ([`crate::sim::SimCardBuilder::mute_at`]) then gives
+    /// [`TransportError::NotAnswering`] instead of blocking.
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.deadlines = Some(deadlines);
+        self
     }
 
     /// The handle that changes these readers.
@@ -312,7 +353,10 @@ impl Readers for SimReaders {
         let shared = Arc::clone(&self.shared);
         let mut transport = SimTransport::shared(Arc::clone(card)).with_name(reader);
         transport.on_removal = Some(Arc::new(move || shared.modify(|_| {})));
-        Ok(Box::new(transport))
+        Ok(match self.deadlines {
+            Some(deadlines) => Box::new(Guarded::new(transport, deadlines)),
+            None => Box::new(transport),
+        })
     }
 
     fn wait_for_change(

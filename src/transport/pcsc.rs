@@ -2,6 +2,12 @@
 //! in shared mode with one transaction per reading, watches for readers and cards (with the PnP
 //! notification), survives a restart of the PC/SC service, and maps PC/SC failures to
 //! [`TransportError`] (the table in `shared/docs/platform-notes.md`).
+//!
+//! Each connected card lives on a worker thread of its own, with a PC/SC context of its own,
+//! behind [`Guarded`]: every call to it has a deadline, and a card that never answers is given
+//! up instead of blocking the caller (see [`super::guard`]). The context is its own because
+//! pcsc-lite locks a context for the whole of a transmit: a transmit stuck on a mute card would
+//! otherwise block this module's listing and waiting too.
 
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,10 +16,16 @@ use std::time::{Duration, Instant};
 
 use pcsc::{Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 
-use super::{ReaderInfo, Readers, Transaction, Transport, TransportError, Waker};
+use super::{
+    CONNECT_SETTLE, Deadlines, Guarded, PRESENCE_SETTLE, ReaderInfo, Readers, Transaction,
+    Transport, TransportError, Waker,
+};
 
 /// How often [`PcscReaders::wait_for_change`] looks for the service again while it is down.
 const SERVICE_POLL: Duration = Duration::from_millis(250);
+
+/// The pause between two connection attempts while a card settles.
+const CONNECT_RETRY: Duration = Duration::from_millis(100);
 
 /// Maps a PC/SC failure to the transport's typed error.
 pub fn map_error(error: pcsc::Error) -> TransportError {
@@ -28,6 +40,8 @@ pub fn map_error(error: pcsc::Error) -> TransportError {
         E::ResetCard | E::UnpoweredCard => TransportError::CardReset,
         E::SharingViolation => TransportError::SharingViolation,
         E::Timeout => TransportError::Timeout,
+        // No answer to reset: a card that does not answer.
+        E::UnresponsiveCard => TransportError::NotAnswering,
         other => TransportError::Other(other.to_string()),
     }
 }
@@ -53,6 +67,8 @@ pub struct PcscReaders {
     wake_target: Arc<Mutex<Option<Context>>>,
     /// Set by a [`Waker`]; makes the next or the pending wait return at once.
     woken: Arc<AtomicBool>,
+    /// The bounds on every exchange with a card connected from here.
+    deadlines: Deadlines,
 }
 
 impl PcscReaders {
@@ -72,7 +88,15 @@ impl PcscReaders {
             context: None,
             wake_target: Arc::new(Mutex::new(None)),
             woken: Arc::new(AtomicBool::new(false)),
+            deadlines: Deadlines::from_env(),
         }
+    }
+
+    /// The same readers with other deadlines for the cards connected from now on (the default
+    /// is [`Deadlines::from_env`]).
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.deadlines = deadlines;
+        self
     }
 
     /// The current context, established again when an earlier call found it lost.
@@ -187,19 +211,30 @@ impl Readers for PcscReaders {
     fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
         let name =
             CString::new(reader).map_err(|_| TransportError::ReaderNotFound(reader.to_owned()))?;
-        let card = self
-            .with_context(|context| {
-                context.connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
-            })
-            .map_err(|e| match e {
-                TransportError::NoReader => TransportError::ReaderNotFound(reader.to_owned()),
-                e => e,
-            })?;
-        Ok(Box::new(PcscTransport {
-            card,
-            name: reader.to_owned(),
-            extended: true,
-        }))
+        // A card placed a moment ago may not be powered yet, may still be talked to by another
+        // program (Windows: the certificate propagation service), or not have answered reset
+        // yet: those are tried again for a moment.
+        let settle_until = Instant::now() + CONNECT_SETTLE;
+        loop {
+            let attempt_name = name.clone();
+            let attempt =
+                Guarded::connect(reader, self.deadlines, move || connect_card(attempt_name));
+            match attempt {
+                Ok(card) => return Ok(Box::new(card)),
+                Err(
+                    TransportError::NoCard
+                    | TransportError::SharingViolation
+                    | TransportError::CardReset
+                    | TransportError::NotAnswering,
+                ) if Instant::now() < settle_until => {
+                    std::thread::sleep(CONNECT_RETRY);
+                }
+                Err(TransportError::NoReader) => {
+                    return Err(TransportError::ReaderNotFound(reader.to_owned()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     fn wait_for_change(
@@ -269,16 +304,34 @@ impl Readers for PcscReaders {
     }
 }
 
-/// One card connected through PC/SC (shared mode; each reading runs in a transaction).
-pub struct PcscTransport {
+/// Connects to the card in `reader` with a context of its own (on the card's worker thread).
+fn connect_card(reader: CString) -> Result<PcscTransport, TransportError> {
+    let context = Context::establish(Scope::User).map_err(map_error)?;
+    let card = context
+        .connect(&reader, ShareMode::Shared, Protocols::T0 | Protocols::T1)
+        .map_err(map_error)?;
+    Ok(PcscTransport {
+        name: reader.to_string_lossy().into_owned(),
+        context,
+        card,
+        reader,
+    })
+}
+
+/// One card connected through PC/SC (shared mode; each reading runs in a transaction). Lives
+/// on the card's worker thread inside a [`Guarded`]; the extended-length claim is kept there.
+struct PcscTransport {
+    context: Context,
     card: pcsc::Card,
+    reader: CString,
     name: String,
-    extended: bool,
 }
 
 /// A PC/SC transaction: no other program talks to the card until it is dropped.
 struct PcscTransaction<'a> {
     tx: pcsc::Transaction<'a>,
+    context: &'a Context,
+    reader: &'a CString,
     buffer: Vec<u8>,
 }
 
@@ -293,6 +346,41 @@ impl Transaction for PcscTransaction<'_> {
         }
         Ok(answer.to_vec())
     }
+
+    fn card_present(&mut self) -> Option<bool> {
+        match self.tx.status2_owned() {
+            Ok(status) if !status.status().contains(pcsc::Status::PRESENT) => return Some(false),
+            Ok(_) => {}
+            Err(pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard) => return Some(false),
+            Err(_) => return None,
+        }
+        // pcscd may not have polled the reader since the card left (about every 400 ms): wait
+        // a moment for it to say so.
+        still_present(self.context, self.reader, PRESENCE_SETTLE)
+    }
+}
+
+/// Whether the reader still holds a card after `settle`, or `Some(false)` as soon as pcscd
+/// says it is gone. `None` when pcscd does not tell.
+fn still_present(context: &Context, reader: &CString, settle: Duration) -> Option<bool> {
+    let deadline = Instant::now() + settle;
+    let mut states = [ReaderState::new(reader.clone(), State::UNAWARE)];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match context.get_status_change(left, &mut states) {
+            Ok(()) => {}
+            Err(pcsc::Error::Timeout) => return Some(true),
+            Err(_) => return None,
+        }
+        let [state] = &mut states;
+        if !present(state.event_state()) {
+            return Some(false);
+        }
+        if left.is_zero() {
+            return Some(true);
+        }
+        state.sync_current_state();
+    }
 }
 
 impl Transport for PcscTransport {
@@ -304,6 +392,8 @@ impl Transport for PcscTransport {
         let tx = self.card.transaction().map_err(map_error)?;
         Ok(Box::new(PcscTransaction {
             tx,
+            context: &self.context,
+            reader: &self.reader,
             buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
         }))
     }
@@ -324,11 +414,21 @@ impl Transport for PcscTransport {
     }
 
     fn supports_extended_length(&self) -> bool {
-        self.extended
+        true
     }
 
-    fn disable_extended_length(&mut self) {
-        self.extended = false;
+    fn disable_extended_length(&mut self) {}
+
+    fn reopen(&mut self) -> Result<(), TransportError> {
+        self.card = self
+            .context
+            .connect(
+                &self.reader,
+                ShareMode::Shared,
+                Protocols::T0 | Protocols::T1,
+            )
+            .map_err(map_error)?;
+        Ok(())
     }
 }
 
@@ -361,10 +461,7 @@ mod tests {
             map_error(E::CommError),
             TransportError::Other(s) if !s.is_empty()
         ));
-        assert!(matches!(
-            map_error(E::UnresponsiveCard),
-            TransportError::Other(_)
-        ));
+        assert_eq!(map_error(E::UnresponsiveCard), TransportError::NotAnswering);
     }
 
     #[test]

@@ -71,6 +71,40 @@ fn say_skipped(why: &str) {
 /// This test's turn at pcscd's readers.
 pub struct Rig {
     _turn: MutexGuard<'static, ()>,
+    _machine_turn: Option<std::fs::File>,
+}
+
+/// The readers are shared with every other test process on the machine too (another checkout's
+/// `cargo test`): one at a time, through an exclusive lock on this file in the temporary
+/// directory, released when the process lets go of it (also when it dies).
+const MACHINE_LOCK: &str = "myna-kigen-pcscd-rig.lock";
+
+/// How long a test waits for another process's tests to leave the readers.
+const MACHINE_PATIENCE: Duration = Duration::from_secs(900);
+
+/// Takes the machine-wide turn; `None` when the lock file cannot be made (then only this
+/// process's tests are kept apart).
+fn machine_turn() -> Option<std::fs::File> {
+    let path = std::env::temp_dir().join(MACHINE_LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .ok()?;
+    let deadline = Instant::now() + MACHINE_PATIENCE;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Some(file),
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                panic!("another process kept pcscd's readers for {MACHINE_PATIENCE:?}")
+            }
+            Err(std::fs::TryLockError::Error(_)) => return None,
+        }
+    }
 }
 
 impl Rig {
@@ -79,6 +113,7 @@ impl Rig {
     /// `CI=true` a missing rig fails the test.
     pub fn take() -> Option<Rig> {
         let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
+        let machine_turn = machine_turn();
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
         // On a developer machine without pcscd, don't wait for it.
         let patience = if ci || Path::new(PCSCD_SOCKET).exists() {
@@ -87,7 +122,10 @@ impl Rig {
             Duration::ZERO
         };
         match wait_for_rig(patience) {
-            Ok(()) => Some(Rig { _turn: turn }),
+            Ok(()) => Some(Rig {
+                _turn: turn,
+                _machine_turn: machine_turn,
+            }),
             Err(why) if ci => panic!("CI=true but the PC/SC rig is not usable: {why}"),
             Err(why) => {
                 say_skipped(&why);
@@ -99,6 +137,24 @@ impl Rig {
     /// A fresh PC/SC context (the test's own view of pcscd).
     pub fn context(&self) -> pcsc::Context {
         pcsc::Context::establish(pcsc::Scope::User).unwrap()
+    }
+
+    /// [`Rig::place`], giving the error instead of failing the test when pcscd does not notice
+    /// the card (the card is taken out again then).
+    pub fn try_place(
+        &self,
+        addr: &str,
+        reader: &'static str,
+        card: SimCard,
+    ) -> Result<Placed, String> {
+        let placed = Placed::serve(addr, reader, card);
+        match wait_present(reader, true, NOTICE) {
+            Ok(()) => Ok(placed),
+            Err(e) => {
+                drop(placed);
+                Err(format!("pcscd did not notice the card on {reader}: {e}"))
+            }
+        }
     }
 
     /// Serves `card` on the virtual reader at `addr` (named `reader`) from a thread, and waits
