@@ -4,12 +4,12 @@
 //! under `CI=true` (see `tests/rig`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod rig;
+mod support;
 
 use std::time::{Duration, Instant};
 
 use myna_kigen::sim::{Scenario, SimCardBuilder};
-use rig::*;
+use support::rig::*;
 
 /// Commands of the default reading of the `valid` card through pcscd: 8, then the CA
 /// certificate (the process starts with an empty CA-key cache).

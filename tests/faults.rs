@@ -6,19 +6,18 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+mod support;
+use support::today;
+
 use myna_kigen::apdu::{ApduError, Channel, Command};
 use myna_kigen::card::{CardError, CardSession, EF_AUTH_CA};
 use myna_kigen::cert::TrustStore;
-use myna_kigen::report::{CardReport, ReadError, ReadOptions, read_card_with};
+use myna_kigen::reading::{ReadError, ReadOptions, Reader};
+use myna_kigen::report::CardReport;
 use myna_kigen::sim::{Scenario, SimCard, SimCardBuilder, SimReaders, SimTransport};
 use myna_kigen::transport::{
     Deadlines, Guarded, Readers, Transaction, Transport, TransportError, wait_for_card,
 };
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
-}
 
 fn builder() -> SimCardBuilder {
     Scenario::Valid.builder(today()).unwrap()
@@ -42,7 +41,7 @@ fn commands_of_a_reading(b: SimCardBuilder) -> u32 {
 
 /// One whole reading with a trust store of its own (nothing cached).
 fn read_card(t: &mut dyn Transport, options: &ReadOptions) -> Result<CardReport, ReadError> {
-    read_card_with(t, options, &TrustStore::jlis())
+    Reader::new(&TrustStore::jlis()).read(t, options)
 }
 
 fn options() -> ReadOptions {
