@@ -114,9 +114,8 @@ fn attempt(rig: &Rig, b: &SimCardBuilder, args: &[&str], env: &[(&str, &str)]) -
 /// The environment for a 1 s deadline (2 s for slow commands).
 const ONE_SECOND: [(&str, &str); 1] = [("MYNA_KIGEN_DEADLINE_MS", "1000")];
 
-/// The codes a card that stopped answering may come out as: its own (`card_not_answering`,
-/// once the front ends map `TransportError::NotAnswering`), or the generic one before that.
-const NOT_ANSWERING_CODES: [&str; 2] = ["card_not_answering", "card_io"];
+/// The code a card that stopped answering comes out as.
+const NOT_ANSWERING_CODES: [&str; 1] = ["card_not_answering"];
 
 #[test]
 fn a_card_that_goes_mute_at_any_command_ends_read_within_15_s() {

@@ -402,6 +402,25 @@ fn watch_survives_a_pcscd_restart() {
     assert_eq!(watch.interrupt(Duration::from_secs(3)), Some(0), "Ctrl-C");
 }
 
+/// `read --wait` started before any card is placed reads the card placed a moment later.
+#[test]
+fn read_wait_reads_the_card_placed_after_it_started() {
+    let Some(rig) = rig::Rig::take() else { return };
+    let mut reading = rig::Running::start(&["read", "--wait", "10", "--json", "--today", TODAY]);
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(reading.exited().is_none(), "read --wait gave up at once");
+    let placed = rig.place(ADDR0, READER0, Scenario::Valid.card(today()).unwrap());
+    let mut out = String::new();
+    while let Some(line) = reading.line(Duration::from_secs(10)) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {}", reading.stop()));
+    assert_eq!(v["auth"]["read"], true, "{out}");
+    drop(placed);
+}
+
 /// [`rig::E2E_TESTS`], the number the skip notice gives, is the number of tests that take the rig.
 #[test]
 fn the_skip_notice_counts_every_end_to_end_test() {

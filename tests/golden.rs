@@ -207,6 +207,7 @@ fn every_error_object() {
         ReadError::Certificate(CertError::Empty),
         ReadError::Io(CardError::BadDer),
         ReadError::from(TransportError::Timeout),
+        ReadError::NotAnswering,
     ];
     let mut sign_errors: Vec<SignError> = vec![
         SignError::Format(SecretError::TooShort { len: 3, min: 6 }),

@@ -19,7 +19,7 @@ use crate::report;
 use crate::secret::SigningPassword;
 use crate::sim::{Scenario, SimTransport};
 use crate::transport::pcsc::PcscReaders;
-use crate::transport::{Readers, Transport, pick_reader};
+use crate::transport::{Readers, Transport};
 
 pub(super) fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32 {
     match cli.command {
@@ -92,16 +92,18 @@ fn demo_transport(name: &str, today: NaiveDate, err: &mut dyn Write) -> Result<S
     }
 }
 
-/// Opens the card: the reader whose name contains `wanted`, else the first holding a card.
-fn open_reader(wanted: Option<&str>) -> Result<Box<dyn Transport>, ReadError> {
-    let mut readers = PcscReaders::new()?;
-    let list = readers.list()?;
-    let chosen = pick_reader(&list, wanted)?;
-    if !chosen.has_card {
-        return Err(ReadError::NoCard);
-    }
-    let name = chosen.name.clone();
-    Ok(readers.connect(&name)?)
+/// Opens the card: the reader whose name contains `wanted`, else the first holding a card;
+/// with `wait`, waits that long for a card to be placed first.
+fn open_reader(
+    wanted: Option<&str>,
+    wait: Option<Duration>,
+) -> Result<Box<dyn Transport>, ReadError> {
+    let mut readers = match wait {
+        Some(_) => PcscReaders::lazy(),
+        None => PcscReaders::new()?,
+    };
+    let chosen = crate::transport::wait_for_card(&mut readers, wanted, wait.unwrap_or_default())?;
+    Ok(readers.connect(&chosen.name)?)
 }
 
 #[derive(Serialize)]
@@ -159,7 +161,7 @@ fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             Ok(t) => Box::new(t),
             Err(code) => return code,
         },
-        None => match open_reader(args.common.reader.as_deref()) {
+        None => match open_reader(args.common.reader.as_deref(), None) {
             Ok(t) => t,
             Err(e) => return fail(&e, json, lang, out, err),
         },
@@ -222,7 +224,10 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'
                     Ok(t) => Box::new(t),
                     Err(code) => return code,
                 },
-                None => match open_reader(args.common.reader.as_deref()) {
+                None => match open_reader(
+                    args.common.reader.as_deref(),
+                    args.wait.map(Duration::from_secs),
+                ) {
                     Ok(t) => t,
                     Err(e) => return fail(&e, json, lang, out, err),
                 },

@@ -34,6 +34,7 @@ pub fn of_read_error(e: &ReadError) -> i32 {
         ReadError::NotMyNumberCard => NOT_MY_NUMBER_CARD,
         ReadError::CardRemoved
         | ReadError::SharingViolation
+        | ReadError::NotAnswering
         | ReadError::Certificate(_)
         | ReadError::Io(_) => CARD_IO,
     }

@@ -87,6 +87,10 @@ pub struct ReadArgs {
     /// Also write an iCalendar file with the renewal, expiry and grace days.
     #[arg(long, value_name = "FILE")]
     pub ics: Option<std::path::PathBuf>,
+    /// Wait for a card to be placed, up to SECONDS (30 when no number is given), instead of
+    /// failing at once when there is none.
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "30", conflicts_with = "demo")]
+    pub wait: Option<u64>,
     /// Also write the phone reminder as a QR code image (PNG): an iCalendar event on the first
     /// renewal day that a phone's camera adds to its calendar.
     #[arg(long, value_name = "FILE.png")]

@@ -21,6 +21,8 @@ pub fn read_error(e: &ReadError, lang: Lang, surface: Surface) -> String {
         (ReadError::NotMyNumberCard, Lang::En) => "This card is not a My Number Card (it has no JPKI application). Place a My Number Card on the reader.".to_owned(),
         (ReadError::CardRemoved, Lang::Ja) => "読み取り中にカードが動きました。カードを置き直し、読み取りが終わるまで動かさないでください。".to_owned(),
         (ReadError::CardRemoved, Lang::En) => "The card moved during reading. Place it again and hold it still until reading finishes.".to_owned(),
+        (ReadError::NotAnswering, Lang::Ja) => "カードが応答しません。カードをリーダーから取り、置き直してください。".to_owned(),
+        (ReadError::NotAnswering, Lang::En) => "The card does not answer: take it off the reader and place it again.".to_owned(),
         (ReadError::SharingViolation, Lang::Ja) => "ほかのプログラムがカードを使っています。そのプログラムを閉じてから、もう一度お試しください。".to_owned(),
         (ReadError::SharingViolation, Lang::En) => "Another program is using the card. Close it and try again.".to_owned(),
         (ReadError::Certificate(detail), Lang::Ja) => format!("カードの証明書を解釈できませんでした ({detail})。カードが傷んでいるか、マイナンバーカードではない可能性があります。市区町村の窓口でご相談ください。"),

@@ -74,6 +74,7 @@ fn every_message_in_both_languages() {
             ReadError::NotMyNumberCard,
             ReadError::CardRemoved,
             ReadError::SharingViolation,
+            ReadError::NotAnswering,
             ReadError::Certificate(CertError::Empty),
             ReadError::Io(CardError::BadDer),
         ];

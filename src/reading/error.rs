@@ -33,6 +33,9 @@ pub enum ReadError {
     /// Another program holds the card.
     #[error("card in use by another program")]
     SharingViolation,
+    /// The card is on the reader but stopped answering within the deadline.
+    #[error("the card does not answer")]
+    NotAnswering,
     /// The certificate on the card could not be understood.
     #[error("certificate not understood: {0}")]
     Certificate(CertError),
@@ -52,6 +55,7 @@ impl ReadError {
             ReadError::NotMyNumberCard => "not_my_number_card",
             ReadError::CardRemoved => "card_removed",
             ReadError::SharingViolation => "sharing_violation",
+            ReadError::NotAnswering => "card_not_answering",
             ReadError::Certificate(_) => "bad_certificate",
             ReadError::Io(_) => "card_io",
         }
@@ -67,6 +71,7 @@ impl From<TransportError> for ReadError {
             TransportError::NoCard => ReadError::NoCard,
             TransportError::CardRemoved | TransportError::CardReset => ReadError::CardRemoved,
             TransportError::SharingViolation => ReadError::SharingViolation,
+            TransportError::NotAnswering => ReadError::NotAnswering,
             other => ReadError::Io(CardError::Apdu(ApduError::Transport(other))),
         }
     }

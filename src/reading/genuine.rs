@@ -5,8 +5,9 @@ use crate::card::{CardError, CardSession};
 use crate::cert::{Certificate, Genuineness, TrustStore};
 
 /// Judges `cert`, reading the CA certificate in `ca_file` only when no cached key verifies it.
-/// A card that leaves during the CA read is an error (the reading must not look complete); a CA
-/// file that cannot be read otherwise leaves the certificate [`Genuineness::NotChecked`].
+/// A card that leaves, stops answering or loses its service during the CA read is an error (the
+/// reading must not look complete); a CA file that cannot be read otherwise leaves the
+/// certificate [`Genuineness::NotChecked`].
 pub(super) fn judge(
     session: &mut CardSession<'_>,
     trust: &TrustStore,
@@ -18,7 +19,7 @@ pub(super) fn judge(
     }
     match session.read_der_file(ca_file) {
         Ok(ca) => Ok(trust.check(cert, &ca)),
-        Err(e) if e.is_removal() => Err(e),
+        Err(e) if e.ends_reading() => Err(e),
         Err(_) => Ok(Genuineness::NotChecked),
     }
 }

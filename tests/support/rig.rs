@@ -45,7 +45,7 @@ pub fn today() -> NaiveDate {
 static TURN: Mutex<()> = Mutex::new(());
 
 /// How many tests in `tests/e2e_pcscd.rs` take the rig (a test there counts them).
-pub const E2E_TESTS: usize = 11;
+pub const E2E_TESTS: usize = 12;
 
 const HOW_TO_ENABLE: &str = "To run them: install the Debian packages `pcscd vsmartcard-vpcd`, \
 start `pcscd -f &` as root (no systemd needed), and run `cargo test` again (or `.ci/run`, which \
