@@ -3,9 +3,7 @@ use crate::vpcd::VirtualCard;
 
 /// Bytes from hex with spaces.
 fn h(s: &str) -> Vec<u8> {
-    s.split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).unwrap())
-        .collect()
+    crate::sim::from_hex(s).unwrap()
 }
 
 fn sw(resp: &[u8]) -> u16 {
