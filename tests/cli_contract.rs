@@ -503,3 +503,14 @@ fn text_leads_with_the_date_for_the_card_face() {
     );
     assert!(first_date_line.contains(&wareki(expiry)));
 }
+
+#[test]
+fn demo_list_names_every_scenario() {
+    for command in ["read", "pins"] {
+        let (code, out, _) = cli(&[command, "--demo", "list"]);
+        assert_eq!(code, 0, "{command}");
+        let names: Vec<&str> = out.lines().filter_map(|l| l.split('\t').next()).collect();
+        let all: Vec<String> = Scenario::ALL.iter().map(|s| s.to_string()).collect();
+        assert_eq!(names, all, "{command}");
+    }
+}

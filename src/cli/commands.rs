@@ -80,6 +80,14 @@ fn scenario(name: &str, err: &mut dyn Write) -> Result<Scenario, i32> {
     })
 }
 
+/// `--demo list`: the scenarios, one a line with what each shows.
+fn list_scenarios(out: &mut dyn Write) -> i32 {
+    for s in Scenario::ALL {
+        let _ = writeln!(out, "{s}\t{}", s.description());
+    }
+    exit::OK
+}
+
 /// The simulated card of `--demo`, on a transport named as a simulated reader.
 fn demo_transport(name: &str, today: NaiveDate, err: &mut dyn Write) -> Result<SimTransport, i32> {
     let scenario = scenario(name, err)?;
@@ -156,6 +164,9 @@ fn readers(args: &ReadersArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 
 fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let lang = choose_lang(args.common.lang);
     let json = args.common.json;
+    if args.demo.as_deref() == Some("list") {
+        return list_scenarios(out);
+    }
     let mut transport: Box<dyn Transport> = match &args.demo {
         Some(name) => match demo_transport(name, today_jst(), err) {
             Ok(t) => Box::new(t),
@@ -202,6 +213,9 @@ fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'_>) -> i32 {
     let lang = choose_lang(args.common.lang);
     let json = args.common.json;
+    if args.demo.as_deref() == Some("list") {
+        return list_scenarios(out);
+    }
     let today = args.today.unwrap_or_else(today_jst);
     let options = ReadOptions {
         today,
