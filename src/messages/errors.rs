@@ -7,8 +7,8 @@ use crate::secret::SecretError;
 /// A reading that gave no report.
 pub fn read_error(e: &ReadError, lang: Lang, surface: Surface) -> String {
     match (e, lang) {
-        (ReadError::ServiceUnavailable, Lang::Ja) => "カードリーダーのサービス (PC/SC) が動いていません。Linux では pcscd を起動し (例: sudo systemctl start pcscd)、Windows では「Smart Card」サービスを開始してから、もう一度お試しください。".to_owned(),
-        (ReadError::ServiceUnavailable, Lang::En) => "The smart card service (PC/SC) is not running. Start pcscd on Linux (e.g. sudo systemctl start pcscd) or the \"Smart Card\" service on Windows, then try again.".to_owned(),
+        (ReadError::ServiceUnavailable, Lang::Ja) => "カードリーダーのサービス (PC/SC) が動いていません。Windows ではカードリーダーを USB につなぐと自動で始まります (つないでも始まらないときは「Smart Card」サービスを開始してください)。Linux では pcscd を起動してから (例: sudo systemctl start pcscd)、もう一度お試しください。".to_owned(),
+        (ReadError::ServiceUnavailable, Lang::En) => "The smart card service (PC/SC) is not running. On Windows it starts by itself when a card reader is plugged in (if it does not, start the \"Smart Card\" service); on Linux start pcscd (e.g. sudo systemctl start pcscd), then try again.".to_owned(),
         (ReadError::NoReader, Lang::Ja) => "カードリーダーが見つかりません。リーダーを USB に接続してください。(Linux の Sony RC-S380 は使えません。RC-S300 や ACR1251/1252 などの CCID 対応リーダーをお使いください。)".to_owned(),
         (ReadError::NoReader, Lang::En) => "No card reader found. Connect a reader by USB. (A Sony RC-S380 does not work on Linux; use a CCID reader such as the RC-S300 or ACR1251/1252.)".to_owned(),
         (ReadError::ReaderNotFound(name), Lang::Ja) if surface == Surface::Window => format!("「{name}」という名前を含むカードリーダーがありません。上の一覧からリーダーを選んでください。"),
