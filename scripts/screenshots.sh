@@ -48,11 +48,11 @@ shot() {
 
 # Steps for the signing certificate (the demo card's signing password is ABC123). The window
 # is 960×820 with a pinned date, so the layout is the same on every run: scrolled to the
-# bottom, the 「署名用電子証明書の期限を読む」 button is at (240, 359).
+# bottom, the 「署名用電子証明書の期限を読む」 button is at (240, 397).
 scroll() { xdotool mousemove 480 500 click --repeat 30 --delay 20 "$1" mousemove 950 810; sleep 0.7; }
 sign_dialog() {
     scroll 5
-    xdotool mousemove 240 359 click 1 mousemove 950 810
+    xdotool mousemove 240 397 click 1 mousemove 950 810
     sleep 1
     # No window manager: give the window the keyboard focus before typing.
     xdotool windowfocus --sync "$(xdotool search --onlyvisible --name myna-kigen | head -1)" || true
