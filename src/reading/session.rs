@@ -6,8 +6,8 @@ use crate::transport::Transport;
 
 use super::ReadError;
 
-/// Runs `f` on a card session inside one transaction. When the session had to fall back from
-/// extended-length APDUs, the transport remembers it, so the next reading does not try again.
+/// Runs `f` on a card session inside one transaction. When a completed session had to fall back
+/// from extended-length APDUs, the transport remembers it, so the next reading does not try again.
 pub(super) fn with_session<T, E: From<ReadError>>(
     transport: &mut dyn Transport,
     f: impl FnOnce(&mut CardSession<'_>) -> Result<T, E>,
@@ -21,7 +21,9 @@ pub(super) fn with_session<T, E: From<ReadError>>(
         let result = f(&mut session);
         (result, session.extended_fell_back())
     };
-    if fell_back {
+    // Remembered after a reading that completed (as before the restructuring); a reading cut
+    // short probes again next time.
+    if fell_back && result.is_ok() {
         transport.disable_extended_length();
     }
     result
