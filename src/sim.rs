@@ -77,3 +77,17 @@ pub fn with_simulated_roots(
             &certs::ca_cert_der(CertKind::Signing)?,
         ))
 }
+
+/// A scenario's card read on [`TEST_DAY`] with the J-LIS roots, as unit tests of what is made
+/// from a report (the reminder, the slip) start from.
+#[cfg(test)]
+pub(crate) fn test_report(scenario: Scenario) -> crate::report::CardReport {
+    let mut t = SimTransport::new(scenario.card(test_day()).unwrap_or_else(|e| panic!("{e}")));
+    let options = crate::reading::ReadOptions {
+        today: test_day(),
+        card_expiry_typed: None,
+    };
+    crate::reading::Reader::jlis()
+        .read(&mut t, &options)
+        .unwrap_or_else(|e| panic!("{e}"))
+}

@@ -1,14 +1,8 @@
 use super::*;
-use crate::reading::{ReadOptions, Reader};
-use crate::sim::{Scenario, SimTransport, test_day};
+use crate::sim::Scenario;
 
 fn report(scenario: Scenario) -> CardReport {
-    let mut t = SimTransport::new(scenario.card(test_day()).unwrap());
-    let options = ReadOptions {
-        today: test_day(),
-        card_expiry_typed: None,
-    };
-    Reader::jlis().read(&mut t, &options).unwrap()
+    crate::sim::test_report(scenario)
 }
 
 #[test]
