@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::apdu::{ApduError, Channel, Command, MAX_EXTENDED_LE, Response, StatusWord};
+use crate::apdu::{ApduError, Channel, Command, Response, StatusWord};
 use crate::secret::SigningPassword;
 use crate::transport::{Transaction, TransportError};
 
+mod files;
 mod parse;
 pub use parse::{
     der_total_len, expiry_from_common_record, expiry_from_get_data, kind_from_token,
@@ -329,6 +330,10 @@ impl CardError {
     }
 }
 
+/// Told the first chunk of the user-authentication certificate and the APDUs sent so far
+/// ([`CardSession::on_auth_head`]).
+pub type AuthHead<'a> = dyn FnMut(&[u8], u32) + 'a;
+
 /// One reading of one card: every APDU of it goes through here, counted.
 pub struct CardSession<'a> {
     channel: Channel<'a>,
@@ -336,6 +341,10 @@ pub struct CardSession<'a> {
     fell_back: bool,
     current_app: Option<[u8; 10]>,
     selected_any: bool,
+    /// The EF a SELECT EF made current, as long as only VERIFYs followed it.
+    current_ef: Option<[u8; 2]>,
+    /// Told the first chunk of EF 000A as soon as it arrives (the date first).
+    on_auth_head: Option<&'a mut AuthHead<'a>>,
 }
 
 /// Answers from commands whose failure only means "the card does not tell": malformed or
@@ -351,26 +360,6 @@ fn soft<T>(result: Result<T, CardError>) -> Result<Option<T>, CardError> {
     }
 }
 
-/// The error for a READ BINARY refused with `sw`.
-fn read_refused(sw: StatusWord) -> CardError {
-    match sw {
-        StatusWord::SecurityNotSatisfied => CardError::SecurityNotSatisfied,
-        sw => CardError::Status {
-            what: "READ BINARY",
-            sw,
-        },
-    }
-}
-
-/// The first READ BINARY of a file: by short EF identifier when it has one, else on the
-/// current EF (just selected).
-fn first_read(sfi: Option<u8>, le: usize) -> Command {
-    match sfi {
-        Some(sfi) => Command::read_binary_sfi(sfi, 0, le),
-        None => Command::read_binary(0, le),
-    }
-}
-
 impl<'a> CardSession<'a> {
     /// Starts a session on one transaction; `extended` is the transport's claim that
     /// extended-length APDUs work.
@@ -381,7 +370,16 @@ impl<'a> CardSession<'a> {
             fell_back: false,
             current_app: None,
             selected_any: false,
+            current_ef: None,
+            on_auth_head: None,
         }
+    }
+
+    /// Calls `f` with the first chunk of the user-authentication certificate (at most 256
+    /// bytes: its DER length and its validity) and the APDUs sent so far, the moment it
+    /// arrives, before the rest is read.
+    pub fn on_auth_head(&mut self, f: &'a mut AuthHead<'a>) {
+        self.on_auth_head = Some(f);
     }
 
     /// Command APDUs sent in this session (GET RESPONSEs and re-sends included).
@@ -398,6 +396,10 @@ impl<'a> CardSession<'a> {
     /// Sends one command. Some cards answer the first command after power-up with `6F00`
     /// (domain.md): that one answer is retried once.
     fn send(&mut self, command: &Command) -> Result<Response, CardError> {
+        // Anything but a VERIFY may change the current EF (a SELECT, a READ by SFI).
+        if command.ins != 0x20 {
+            self.current_ef = None;
+        }
         let first = self.channel.count() == 0;
         let response = self.channel.transmit(command)?;
         if first && response.sw == StatusWord::NoPreciseDiagnosis && !command.sensitive {
@@ -446,102 +448,6 @@ impl<'a> CardSession<'a> {
         })
     }
 
-    /// Reads a DER file of the JPKI application (which must be selected) with the fewest
-    /// APDUs and returns exactly its DER (trailing filler cut). See `docs/apdus.md`.
-    pub fn read_der_file(&mut self, fid: [u8; 2]) -> Result<Vec<u8>, CardError> {
-        let sfi = sfi_of(fid);
-        if sfi.is_none() {
-            let sw = self.send(&Command::select_ef(fid))?.sw;
-            if !sw.is_ok() {
-                return Err(CardError::Status {
-                    what: "SELECT EF",
-                    sw,
-                });
-            }
-        }
-        if self.extended && !self.fell_back {
-            if let Some(der) = self.read_extended(sfi)? {
-                return Ok(der);
-            }
-            log::info!("extended-length READ BINARY failed; falling back to short APDUs");
-            self.fell_back = true;
-        }
-        self.read_short(sfi)
-    }
-
-    /// One extended READ BINARY with Le = 65536. `None` when it did not give the whole DER and
-    /// short APDUs should take over; errors only for removal and for answers short APDUs
-    /// would get too (file missing, PIN needed).
-    fn read_extended(&mut self, sfi: Option<u8>) -> Result<Option<Vec<u8>>, CardError> {
-        let response = match self.send(&first_read(sfi, MAX_EXTENDED_LE)) {
-            Ok(r) => r,
-            Err(e) if e.ends_reading() => return Err(e),
-            Err(_) => return Ok(None),
-        };
-        match response.sw {
-            StatusWord::Ok | StatusWord::EndOfFile => {}
-            sw @ (StatusWord::NotFound
-            | StatusWord::SecurityNotSatisfied
-            | StatusWord::IncompatibleFile) => return Err(read_refused(sw)),
-            _ => return Ok(None),
-        }
-        let mut data = response.data;
-        match der_total_len(&data) {
-            Ok(Some(total)) if data.len() >= total => {
-                data.truncate(total);
-                Ok(Some(data))
-            }
-            // Short or unparsable: the short path reads again and decides.
-            _ => Ok(None),
-        }
-    }
-
-    /// Short READ BINARYs: the first by SFI (or on the current EF) with Le 256, then 15-bit
-    /// offsets on the current EF, the last asking for exactly the bytes still missing.
-    fn read_short(&mut self, sfi: Option<u8>) -> Result<Vec<u8>, CardError> {
-        let mut data: Vec<u8> = Vec::new();
-        let mut total: Option<usize> = None;
-        loop {
-            let want = total.map_or(SHORT_CHUNK, |t| t.saturating_sub(data.len()));
-            let le = want.clamp(1, SHORT_CHUNK);
-            let command = if data.is_empty() {
-                first_read(sfi, le)
-            } else {
-                let offset = u16::try_from(data.len())
-                    .ok()
-                    .filter(|o| *o <= 0x7FFF)
-                    .ok_or(CardError::TooLong(data.len()))?;
-                Command::read_binary(offset, le)
-            };
-            let response = self.send(&command)?;
-            let end_of_file = match response.sw {
-                StatusWord::Ok => false,
-                StatusWord::EndOfFile => true,
-                // Past the end of the EF (6B00) after a first chunk: the file is short.
-                StatusWord::Other(0x6B00) if !data.is_empty() => {
-                    return Err(truncated(total, data.len()));
-                }
-                sw => return Err(read_refused(sw)),
-            };
-            if response.data.is_empty() {
-                return Err(truncated(total, data.len()));
-            }
-            data.extend_from_slice(&response.data);
-            if total.is_none() {
-                total = der_total_len(&data)?;
-            }
-            if let Some(t) = total
-                && data.len() >= t
-            {
-                data.truncate(t);
-                return Ok(data);
-            }
-            if end_of_file {
-                return Err(truncated(total, data.len()));
-            }
-        }
-    }
-
     /// Whether a signing certificate is present, from EF 0008 (one short APDU).
     pub fn sign_presence(&mut self) -> Result<SignPresence, CardError> {
         self.select_jpki()?;
@@ -578,7 +484,7 @@ impl<'a> CardSession<'a> {
             return Ok(status);
         }
         match soft(self.send(&Command::select_ef(fid)))? {
-            Some(r) if r.sw.is_ok() => {}
+            Some(r) if r.sw.is_ok() => self.current_ef = Some(fid),
             _ => return Ok(status),
         }
         let Some(response) = soft(self.send(&Command::verify_status()))? else {
@@ -674,7 +580,8 @@ impl<'a> CardSession<'a> {
             .and_then(|r| expiry_from_common_record(&r.data)))
     }
 
-    /// Sends the signing password once: SELECT JPKI (unless current), SELECT EF 001B, VERIFY
+    /// Sends the signing password once: SELECT JPKI (unless current), SELECT EF 001B (unless
+    /// the counter's check just selected it), VERIFY
     /// with the password (sensitive: never traced, wiped after sending). Never retried, not even
     /// after the `6F00` some cards give their first command. The caller decides beforehand
     /// whether it may be sent (tries left, confirmation).
@@ -683,12 +590,15 @@ impl<'a> CardSession<'a> {
         password: &SigningPassword,
     ) -> Result<VerifyOutcome, CardError> {
         self.select_jpki()?;
-        let sw = self.send(&Command::select_ef(EF_SIGN_PIN))?.sw;
-        if !sw.is_ok() {
-            return Err(CardError::Status {
-                what: "SELECT EF 001B",
-                sw,
-            });
+        // Selected by the counter's check just before (only VERIFYs since): not sent again.
+        if self.current_ef != Some(EF_SIGN_PIN) {
+            let sw = self.send(&Command::select_ef(EF_SIGN_PIN))?.sw;
+            if !sw.is_ok() {
+                return Err(CardError::Status {
+                    what: "SELECT EF 001B",
+                    sw,
+                });
+            }
         }
         let verify = Command::verify(password.as_bytes());
         let response = self.channel.transmit(&verify)?;
@@ -746,14 +656,6 @@ impl<'a> CardSession<'a> {
             sign_presence,
             pins,
         })
-    }
-}
-
-/// The error for a file that ended early.
-fn truncated(total: Option<usize>, got: usize) -> CardError {
-    match total {
-        Some(expected) => CardError::Truncated { expected, got },
-        None => CardError::BadDer,
     }
 }
 

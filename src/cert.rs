@@ -5,12 +5,16 @@
 //!
 //! Pure: DER bytes in, owned facts out. Nothing here talks to a card or reads the clock.
 
+mod head;
 mod personal;
 mod trust;
 
+pub use head::not_after_from_head;
+
 pub use personal::{BirthDate, Era, PersonalData, Sex};
 pub use trust::{
-    CaKey, Genuineness, JLIS_ROOTS, RootInfo, TrustStore, sha256_fingerprint, verify_signed_by,
+    CaKey, Genuineness, JLIS_ROOT_DER, JLIS_ROOTS, RootInfo, SIMULATED_ROOT_DER, TrustStore,
+    sha256_fingerprint, verify_signed_by,
 };
 
 use std::fmt;

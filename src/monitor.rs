@@ -19,14 +19,23 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::clock::today_jst;
-use crate::reading::{ReadError, ReadOptions, Reader, SignError, SignRequest};
+use crate::reading::{EarlyDate, ReadError, ReadOptions, Reader, SignError, SignRequest};
 use crate::report::CardReport;
 use crate::secret::SigningPassword;
 use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
 
 /// The function that reads one connected card (in the product: [`Reader::read`]).
-pub type ReadFn =
-    Arc<dyn Fn(&mut dyn Transport, &ReadOptions) -> Result<CardReport, ReadError> + Send + Sync>;
+/// The third argument is told the certificate's expiry as soon as its first chunk arrives
+/// ([`Reader::read_with`]); the monitor forwards it as [`MonitorEvent::Date`].
+pub type ReadFn = Arc<
+    dyn Fn(
+            &mut dyn Transport,
+            &ReadOptions,
+            &mut dyn FnMut(EarlyDate),
+        ) -> Result<CardReport, ReadError>
+        + Send
+        + Sync,
+>;
 
 /// The function that reads one connected card with the signing password (in the product:
 /// [`Reader::read_signing`]).
@@ -38,7 +47,7 @@ pub type SignFn = Arc<
 
 /// The reading of `reader` as the monitor's [`ReadFn`].
 pub fn read_fn(reader: Reader<'static>) -> ReadFn {
-    Arc::new(move |t, o| reader.read(t, o))
+    Arc::new(move |t, o, on_date| reader.read_with(t, o, on_date))
 }
 
 /// The signing reading of `reader` as the monitor's [`SignFn`].
@@ -80,6 +89,14 @@ pub enum MonitorEvent {
     Reading {
         /// The reader's name.
         reader: String,
+    },
+    /// The certificate's expiry, read from the first chunk of the certificate before the rest
+    /// of the reading: not verified yet; a [`MonitorEvent::Report`] (or `Failed`) follows.
+    Date {
+        /// The reader's name.
+        reader: String,
+        /// The date and when it came.
+        date: EarlyDate,
     },
     /// The card on this reader was read.
     Report {
@@ -443,11 +460,21 @@ impl Worker {
             today: options.today.unwrap_or_else(today_jst),
             card_expiry_typed: options.card_expiry_typed,
         };
-        let result = self
-            .readers
-            .connect(reader)
-            .map_err(ReadError::from)
-            .and_then(|mut transport| (self.read)(transport.as_mut(), &read_options));
+        let (tx, notify) = (&self.tx, &self.notify);
+        let mut on_date = |date: EarlyDate| {
+            // A front end that stopped listening is noticed at the next event.
+            let sent = tx.send(MonitorEvent::Date {
+                reader: reader.to_owned(),
+                date,
+            });
+            if let (Ok(()), Some(notify)) = (sent, notify) {
+                notify();
+            }
+        };
+        let result = match self.readers.connect(reader) {
+            Ok(mut transport) => (self.read)(transport.as_mut(), &read_options, &mut on_date),
+            Err(e) => Err(ReadError::from(e)),
+        };
         let event = match result {
             Ok(report) => MonitorEvent::Report {
                 reader: reader.to_owned(),

@@ -59,23 +59,18 @@ pub enum SimError {
     UnknownScenario(String),
 }
 
-/// `store` with the simulated card's two roots added ([`certs::ca_cert_der`]), so its
-/// certificates come out verified in tests. The J-LIS table is unchanged.
+/// `store` with the simulated card's two roots as trust anchors: its certificates come out
+/// verified-simulated, without a CA read. The product's own store ([`TrustStore::product`])
+/// already holds them; this is for tests that start from [`TrustStore::jlis`].
+///
+/// [`TrustStore::product`]: crate::cert::TrustStore::product
+/// [`TrustStore::jlis`]: crate::cert::TrustStore::jlis
 pub fn with_simulated_roots(
     store: crate::cert::TrustStore,
 ) -> Result<crate::cert::TrustStore, SimError> {
-    use crate::cert::CertRole;
-    Ok(store
-        .with_root_der(
-            "simulated user-authentication root",
-            CertRole::UserAuthentication,
-            &certs::ca_cert_der(CertKind::UserAuthentication)?,
-        )
-        .with_root_der(
-            "simulated signing root",
-            CertRole::Signing,
-            &certs::ca_cert_der(CertKind::Signing)?,
-        ))
+    store
+        .with_simulated_anchors()
+        .map_err(|e| SimError::Certificate(e.to_string()))
 }
 
 /// A scenario's card read on [`TEST_DAY`] with the J-LIS roots, as unit tests of what is made

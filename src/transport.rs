@@ -5,6 +5,7 @@
 //! the `pcsc` crate; the simulated card ([`crate::sim`]) implements the same traits, so every
 //! layer above can be tested without hardware.
 
+pub mod capability;
 pub mod guard;
 pub mod pcsc;
 

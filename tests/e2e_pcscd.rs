@@ -421,6 +421,106 @@ fn read_wait_reads_the_card_placed_after_it_started() {
     drop(placed);
 }
 
+/// The NFC model of the performance bar: 8 ms a command and 38 µs a response byte (data and
+/// status word), from the card's own log.
+fn nfc_ms(log: &[myna_kigen::sim::LoggedCommand]) -> f64 {
+    let bytes: usize = log.iter().map(|c| c.response_len).sum();
+    log.len() as f64 * 8.0 + bytes as f64 * 0.038
+}
+
+/// The READ BINARYs of EF 000A (the first by SFI 0A, the rest by offset) in a log.
+fn auth_cert_bytes(log: &[myna_kigen::sim::LoggedCommand]) -> usize {
+    log.iter()
+        .filter(|c| c.command.get(1) == Some(&0xB0) && c.command.get(2) != Some(&0x88))
+        .map(|c| c.response_len - 2)
+        .sum()
+}
+
+/// The whole no-PIN reading through pcscd, counted in commands and bytes from the simulated
+/// card's log: the date arrives with the 3rd command, after at most 256 + 2 bytes of answer;
+/// the rest is the certificate's bytes, the 8 expiry digits, EF 0008's 3 bytes and the status
+/// words, with no CA read. With a short-APDU card the first run spends one refused extended
+/// READ and remembers the reader; the next run goes straight to short APDUs. The NFC-model
+/// figures are printed (they are in docs/performance.md), never asserted as times.
+#[test]
+fn the_reading_through_pcscd_costs_the_fewest_commands_and_bytes() {
+    let Some(rig) = rig::Rig::take() else { return };
+    let cache = rig::fresh_cache_dir();
+    let env = [("MYNA_KIGEN_CACHE_DIR", cache.to_str().unwrap())];
+    let read = |card| {
+        let placed = rig.place(ADDR0, READER0, card);
+        let got = run_env(&["read", "--json", "--today", TODAY], &env);
+        assert_eq!(got.code, Some(0), "{got:?}");
+        assert_eq!(got.json()["auth"]["genuine"], "verified_simulated");
+        let log = placed.remove().log().to_vec();
+        assert_eq!(
+            got.json()["apdus"],
+            log.len(),
+            "the report counts every command"
+        );
+        log
+    };
+    // Extended length: 9 commands.
+    let log = read(Scenario::Valid.card(today()).unwrap());
+    let len = auth_cert_bytes(&log);
+    assert_eq!(
+        log[2].command,
+        [0x00, 0xB0, 0x8A, 0x00, 0x00],
+        "the date's READ"
+    );
+    assert_eq!(log[2].response_len, 258);
+    assert_eq!(log.len(), 9);
+    let bytes: usize = log.iter().map(|c| c.response_len).sum();
+    assert_eq!(bytes, len + 8 + 3 + 2 * log.len());
+    assert!(
+        !log.iter().any(|c| c.command.get(2) == Some(&0x8B)),
+        "no CA read"
+    );
+    let bar = 126.7;
+    eprintln!(
+        "NFC model, extended, {len}-byte certificate: date {:.1} ms ({:.2}×), whole {:.1} ms \
+         ({:.2}×), {} APDUs, {bytes} bytes",
+        nfc_ms(&log[..3]),
+        nfc_ms(&log[..3]) / bar,
+        nfc_ms(&log),
+        nfc_ms(&log) / bar,
+        log.len()
+    );
+    // Short APDUs only: the first run finds out once, and the reader is remembered.
+    let short_card = || {
+        Scenario::Valid
+            .builder(today())
+            .unwrap()
+            .no_extended_length()
+            .build()
+    };
+    let first = read(short_card());
+    let extended_read = |c: &&myna_kigen::sim::LoggedCommand| {
+        c.command.len() == 7 && c.command[1] == 0xB0 && c.command[4] == 0
+    };
+    let refused = first.iter().filter(extended_read).count();
+    assert_eq!(refused, 1, "one extended READ, refused");
+    let log = read(short_card());
+    assert_eq!(
+        log.iter().filter(extended_read).count(),
+        0,
+        "no extended READ"
+    );
+    assert_eq!(log.len() as u32, 7 + len.div_ceil(256) as u32);
+    let bytes: usize = log.iter().map(|c| c.response_len).sum();
+    assert_eq!(bytes, len + 8 + 3 + 2 * log.len());
+    eprintln!(
+        "NFC model, short, {len}-byte certificate: date {:.1} ms, whole {:.1} ms ({:.2}×), \
+         {} APDUs, {bytes} bytes; first run with the refused probe {:.1} ms",
+        nfc_ms(&log[..3]),
+        nfc_ms(&log),
+        nfc_ms(&log) / bar,
+        log.len(),
+        nfc_ms(&first)
+    );
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
 /// [`rig::E2E_TESTS`], the number the skip notice gives, is the number of tests that take the rig.
 #[test]
 fn the_skip_notice_counts_every_end_to_end_test() {

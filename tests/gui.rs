@@ -18,10 +18,11 @@ mod support;
 use support::{d as day, sim_store as sim_trust, step_until, today};
 
 use myna_kigen::card::EF_SIGN_PIN;
+use myna_kigen::cert::Genuineness;
 use myna_kigen::gui::{App, AppConfig, Settings};
 use myna_kigen::messages::{self, Lang, Surface};
 use myna_kigen::monitor::{ReadFn, SignFn};
-use myna_kigen::reading::{ReadError, ReadOptions, Reader, SignRequest};
+use myna_kigen::reading::{EarlyDate, ReadError, ReadOptions, Reader, SignRequest};
 use myna_kigen::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
 use myna_kigen::transport::Transport;
 
@@ -60,7 +61,11 @@ impl Rig {
 /// The product's reading ([`Reader::read`]) with [`sim_trust`].
 fn reading() -> ReadFn {
     let store = sim_trust();
-    Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| Reader::new(&store).read(t, o))
+    Arc::new(
+        move |t: &mut dyn Transport, o: &ReadOptions, d: &mut dyn FnMut(EarlyDate)| {
+            Reader::new(&store).read_with(t, o, d)
+        },
+    )
 }
 
 /// The product's signing reading ([`Reader::read_signing`]) with [`sim_trust`].
@@ -91,10 +96,16 @@ fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
 }
 
 /// Steps the window until a widget whose label contains `text` appears (the worker thread
-/// delivers events in the background).
+/// delivers events in the background) and no date is shown as still being checked (the date
+/// read first shows before the rest of the answer).
 fn wait_for(h: &mut Harness<'static, App>, text: &str) {
+    let checking =
+        [Lang::Ja, Lang::En].map(|l| messages::window::Phrase::EarlyDateChecking.text(l));
     step_until(h, 5, &format!("{text:?} to appear"), |h| {
         h.query_all_by_label_contains(text).next().is_some()
+            && checking
+                .iter()
+                .all(|c| h.query_all_by_label_contains(c).next().is_none())
     });
 }
 
@@ -135,7 +146,8 @@ fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
             .is_some()
     );
     h.get_by_label("残り3回 / 3回");
-    h.get_by_label("本物 (J-LIS のルート証明書で確認)");
+    // The simulated card is named for what it is, not as an unknown root.
+    h.get_by_label(messages::genuine(Genuineness::VerifiedSimulated, Lang::Ja));
     assert!(h.query_by_label("デモ").is_none());
 }
 
@@ -274,6 +286,32 @@ fn locked_pin_gets_a_plain_warning() {
     wait_for(&mut h, "ロック中");
     h.get_by_label("残り1回 / 3回");
     h.get_by_label_contains("ロックは自然には解除されません");
+}
+
+#[test]
+fn the_date_shows_first_as_being_checked_then_the_answer_completes_it() {
+    let rig = Rig::new();
+    rig.plug("Reader A");
+    let mut h = app(&rig, Settings::default());
+    wait_for(&mut h, "カードをリーダーに置いてください");
+    // A slow card: every answer takes 150 ms, so the reading is seen half-way.
+    let card = Scenario::Valid
+        .builder(today())
+        .unwrap()
+        .latency(Duration::from_millis(150))
+        .build();
+    rig.place_card("Reader A", card);
+    let checking = messages::window::Phrase::EarlyDateChecking.text(Lang::Ja);
+    step_until(&mut h, 5, "the early date", |h| {
+        h.query_all_by_label_contains(checking).next().is_some()
+    });
+    h.get_by_label_contains("2029年12月8日");
+    assert!(
+        h.query_all_by_label("○ 有効").next().is_none(),
+        "no verdict before the report"
+    );
+    wait_for(&mut h, "○ 有効");
+    h.get_by_label("令和11年12月8日");
 }
 
 #[test]
@@ -478,7 +516,10 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
             .count(),
         2
     );
-    h.get_by_label("本物かどうか: 本物 (J-LIS のルート証明書で確認)");
+    h.get_by_label(&format!(
+        "本物かどうか: {}",
+        messages::genuine(Genuineness::VerifiedSimulated, Lang::Ja)
+    ));
     // The comparison, and what the tool may not claim.
     h.get_by_label_contains("署名用電子証明書と利用者証明用電子証明書の有効期限は同じ日です");
     h.get_by_label_contains("オフラインでは確認できない");

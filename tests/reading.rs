@@ -52,50 +52,46 @@ fn auth_cert_1600() -> Vec<u8> {
     .unwrap()
 }
 
-// --- Issue 3 must-show: the APDU budget with the CA key known ---
+// --- The APDU and byte budget: no CA read under an anchored root ---
 
 #[test]
-fn default_reading_stays_within_8_extended_and_14_short_with_the_ca_known() {
-    let ca_len = sim_auth_ca().len();
+fn default_reading_is_9_extended_and_7_plus_chunks_short_with_no_ca_read() {
     let long = auth_cert_1600();
     assert!((1500..1800).contains(&long.len()), "{}", long.len());
+    let store = sim_store();
     for cert in [scenario_auth_cert(Scenario::Valid), long] {
         let len = cert.len();
         for extended in [true, false] {
-            let store = sim_store();
-            let card_b = || builder(Scenario::Valid).auth_cert(cert.clone()).build();
-            // First card: the CA certificate is read once.
-            let (card, mut t) = shared(card_b());
-            if !extended {
-                t.disable_extended_length();
+            for placement in 0..2 {
+                let b = builder(Scenario::Valid).auth_cert(cert.clone());
+                let (card, mut t) = shared(b.build());
+                if !extended {
+                    t.disable_extended_length();
+                }
+                let r = read(&mut t, &store).unwrap();
+                let reads = if extended {
+                    ext_reads(len)
+                } else {
+                    chunks(len)
+                };
+                let what = format!("len {len} extended {extended} placement {placement}");
+                // GET DATA, SELECT JPKI, the certificate, EF 0008, 2 × (SELECT EF + VERIFY).
+                assert_eq!(r.apdus, 7 + reads, "{what}");
+                assert_eq!(r.apdus, apdus(&card), "{what}");
+                let log = log(&card);
+                assert!(
+                    !reads_auth_ca(&log),
+                    "{what}: the root's key is compiled in"
+                );
+                assert_eq!(auth(&r).genuine, Genuineness::VerifiedSimulated, "{what}");
+                // The certificate's bytes and nothing after them.
+                let cert_bytes: usize = log
+                    .iter()
+                    .filter(|c| c.command[1] == 0xB0 && !is_sfi_read(&c.command, 0x08))
+                    .map(|c| c.response_len - 2)
+                    .sum();
+                assert_eq!(cert_bytes, len, "{what}");
             }
-            let first = read(&mut t, &store).unwrap();
-            let short_cost = 7 + chunks(len);
-            let (budget, ca_cost) = if extended {
-                (8, 1)
-            } else {
-                (short_cost, chunks(ca_len))
-            };
-            assert_eq!(
-                first.apdus,
-                budget + ca_cost,
-                "len {len} extended {extended}"
-            );
-            assert_eq!(first.apdus, apdus(&card));
-            assert!(reads_auth_ca(&log(&card)));
-            assert_eq!(auth(&first).genuine, Genuineness::Verified);
-            // A second card from the same CA: no CA read.
-            let (card, mut t) = shared(card_b());
-            if !extended {
-                t.disable_extended_length();
-            }
-            let second = read(&mut t, &store).unwrap();
-            assert_eq!(second.apdus, budget, "len {len} extended {extended}");
-            assert!(second.apdus <= if extended { 8 } else { 14 });
-            assert_eq!(second.apdus, apdus(&card));
-            assert!(!reads_auth_ca(&log(&card)));
-            assert_eq!(auth(&second).genuine, Genuineness::Verified);
-            assert_eq!(second.apdus + ca_cost, first.apdus);
         }
     }
 }
@@ -104,38 +100,44 @@ fn default_reading_stays_within_8_extended_and_14_short_with_the_ca_known() {
 
 #[test]
 fn genuineness_through_the_simulated_card() {
-    // The simulated root trusted: verified, no warning about it.
-    let (_, mut t) = shared(builder(Scenario::Valid).build());
-    let r = read(&mut t, &sim_store()).unwrap();
-    assert_eq!(auth(&r).genuine, Genuineness::Verified);
+    // The simulated root anchored (as in the product): verified-simulated, no alarm, no CA read.
+    let store = sim_store();
+    let (card, mut t) = shared(builder(Scenario::Valid).build());
+    let r = read(&mut t, &store).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::VerifiedSimulated);
     assert!(
         !r.warnings
             .iter()
             .any(|w| *w == Warning::UnknownRoot || *w == Warning::NotGenuine)
     );
-    // Plain J-LIS roots: the signature checks but the root is unknown.
-    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    assert!(!reads_auth_ca(&log(&card)));
+    // The J-LIS roots alone: the signature checks with the card's CA, an unknown root.
+    let (card, mut t) = shared(builder(Scenario::Valid).build());
     let r = read(&mut t, &TrustStore::jlis()).unwrap();
     assert_eq!(auth(&r).genuine, Genuineness::UnknownRoot);
     assert!(r.warnings.contains(&Warning::UnknownRoot));
     assert!(!r.warnings.contains(&Warning::NotGenuine));
-    // Tampered: failed, under either store, and again on a second reading.
+    assert!(reads_auth_ca(&log(&card)));
+    // Tampered, naming an anchored key: failed from the key alone, never a CA read.
     let tampered = certs::tampered(&scenario_auth_cert(Scenario::Valid));
-    let store = sim_store();
-    for store in [&store, &store, &TrustStore::jlis()] {
+    for _ in 0..2 {
         let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(tampered.clone()).build());
-        let r = read(&mut t, store).unwrap();
+        let r = read(&mut t, &store).unwrap();
         assert_eq!(auth(&r).genuine, Genuineness::Failed);
         assert!(r.warnings.contains(&Warning::NotGenuine));
-        // A failed check is never settled from the cache: the CA is read to be sure.
-        assert!(reads_auth_ca(&log(&card)));
+        assert!(!reads_auth_ca(&log(&card)));
     }
-    // A genuine card after the tampered ones still verifies from the cache.
+    // Naming a key the store does not anchor: the card's CA is read, and it still fails.
+    let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(tampered.clone()).build());
+    let r = read(&mut t, &TrustStore::jlis()).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::Failed);
+    assert!(reads_auth_ca(&log(&card)));
+    // A genuine card after the tampered ones still verifies.
     let (card, mut t) = shared(builder(Scenario::Renewable).build());
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(auth(&r).genuine, Genuineness::Verified);
+    assert_eq!(auth(&r).genuine, Genuineness::VerifiedSimulated);
     assert!(!reads_auth_ca(&log(&card)));
-    // No EF 000B: not checked.
+    // No EF 000B under an unknown key: not checked.
     let (_, mut t) = shared(
         builder(Scenario::Valid)
             .without_file(&JPKI_AID, EF_AUTH_CA)
@@ -146,35 +148,26 @@ fn genuineness_through_the_simulated_card() {
 }
 
 #[test]
-fn second_reading_with_the_same_store_skips_the_ca_read() {
+fn an_unknown_root_is_read_once_then_its_key_is_kept() {
     let ca_len = sim_auth_ca().len();
-    for trust_sim_root in [true, false] {
-        for extended in [true, false] {
-            let store = if trust_sim_root {
-                sim_store()
-            } else {
-                TrustStore::jlis()
-            };
-            let mut counts = Vec::new();
-            for scenario in [Scenario::Valid, Scenario::Expired] {
-                let (card, mut t) = shared(builder(scenario).build());
-                if !extended {
-                    t.disable_extended_length();
-                }
-                let r = read(&mut t, &store).unwrap();
-                counts.push(r.apdus);
-                assert_eq!(reads_auth_ca(&log(&card)), counts.len() == 1);
-                assert_eq!(
-                    log(&card)
-                        .iter()
-                        .filter(|c| is_sfi_read(&c.command, 0x0B))
-                        .count(),
-                    usize::from(counts.len() == 1)
-                );
+    for extended in [true, false] {
+        let store = TrustStore::jlis();
+        let mut counts = Vec::new();
+        for scenario in [Scenario::Valid, Scenario::Expired] {
+            let (card, mut t) = shared(builder(scenario).build());
+            if !extended {
+                t.disable_extended_length();
             }
-            let drop = if extended { 1 } else { chunks(ca_len) };
-            assert_eq!(counts[0] - counts[1], drop, "extended {extended}");
+            let r = read(&mut t, &store).unwrap();
+            counts.push(r.apdus);
+            assert_eq!(reads_auth_ca(&log(&card)), counts.len() == 1);
         }
+        let drop = if extended {
+            ext_reads(ca_len)
+        } else {
+            chunks(ca_len)
+        };
+        assert_eq!(counts[0] - counts[1], drop, "extended {extended}");
     }
 }
 
@@ -184,7 +177,6 @@ fn second_reading_with_the_same_store_skips_the_ca_read() {
 fn no_extended_length_falls_back_and_the_next_reading_goes_straight_to_short() {
     let store = sim_store();
     let cert_len = scenario_auth_cert(Scenario::Valid).len();
-    let ca_len = sim_auth_ca().len();
     let (card, mut t) = shared(builder(Scenario::Valid).no_extended_length().build());
     assert!(t.supports_extended_length());
     let first = read(&mut t, &store).unwrap();
@@ -193,8 +185,9 @@ fn no_extended_length_falls_back_and_the_next_reading_goes_straight_to_short() {
     let extended: Vec<_> = log1.iter().filter(|c| is_extended(&c.command)).collect();
     assert_eq!(extended.len(), 1, "one extended attempt, then short APDUs");
     assert_eq!(extended[0].sw, 0x6700);
-    // GET DATA, SELECT, the failed READ, the certificate, EF 0008, 2 × 2 PIN, then the CA.
-    assert_eq!(first.apdus, 8 + chunks(cert_len) + chunks(ca_len));
+    // GET DATA, SELECT, the certificate's short READs, the one failed extended READ, EF 0008,
+    // 2 × 2 PIN; no CA read under the anchored root.
+    assert_eq!(first.apdus, 8 + chunks(cert_len));
     assert_eq!(
         auth(&first).expiry,
         Scenario::Valid.dates(today()).unwrap().cert_expiry
@@ -380,8 +373,10 @@ fn each_pin_state_in_the_report() {
     assert_eq!(pin(&r, PinId::Auth), (None, 3, PinState::Verified));
     assert_eq!(pin(&r, PinId::Sign), (Some(5), 5, PinState::Ok));
     assert_eq!(
-        r.apdus, 9,
-        "the warm reset cleared the selection: GET DATA still answers"
+        r.apdus,
+        9 + 2,
+        "the warm reset cleared the selection: GET DATA still answers (and the J-LIS roots \
+         alone read the card's CA, 256 bytes then the rest)"
     );
     // unavailable
     let (_, mut t) = shared(

@@ -144,6 +144,20 @@ fn right_password_from_stdin_reads_the_signing_certificate() {
     assert!(o.prompts.is_empty(), "stdin given: no prompt");
     assert_eq!(verifies_with_data(&c), 1);
     assert_eq!(c.lock().unwrap().pin_tries(EF_SIGN_PIN), Some(5));
+    // `apdus` is every command the card received, in both transactions: the no-PIN reading (9),
+    // then SELECT JPKI, SELECT EF 001B, its counter checked again in the transaction that sends
+    // the password, the VERIFY, and EF 0001 in two READs (6). Nothing of the first is read again.
+    let log = c.lock().unwrap().log().to_vec();
+    assert_eq!(v["apdus"], log.len());
+    assert_eq!(log.len(), 15);
+    let count = |cmd: &[u8]| log.iter().filter(|l| l.command == cmd).count();
+    assert_eq!(count(&hex("00 CA 00 F2 00")), 1, "GET DATA once");
+    assert_eq!(count(&hex("00 B0 88 00 03")), 1, "EF 0008 once");
+    assert_eq!(count(&hex("00 B0 8A 00 00")), 1, "EF 000A once");
+    assert!(
+        !log.iter()
+            .any(|l| l.command.starts_with(&hex("00 A4 04 0C 0A D3 92 10")))
+    );
     assert_state_cleared(&c);
 }
 
@@ -452,7 +466,7 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
     let CertSlot::Read(sign) = &report.sign else {
         panic!("signing certificate not read")
     };
-    assert_eq!(sign.genuine, Genuineness::Verified);
+    assert_eq!(sign.genuine, Genuineness::VerifiedSimulated);
     assert!(sign.personal.is_some());
     assert!(
         !format!("{report:?}").contains("公的"),
@@ -463,10 +477,17 @@ fn library_call_for_the_gui_reads_checks_and_clears() {
     assert_eq!(comparisons.first(), Some(&Comparison::SameExpiry));
     assert_eq!(comparisons.last(), Some(&Comparison::RevocationNotChecked));
     // The whole reading, VERIFY included, in one session: its count is in the report. The
-    // default reading's 9, then SELECT EF 001B, VERIFY, EF 0001 and its CA EF 0002.
+    // default reading's 9 (which ends on the password's EF, its counter just read), then the
+    // VERIFY with no second SELECT, and EF 0001 in two READs; its CA's key is anchored.
     let log_len = c.lock().unwrap().log().len() as u32;
     assert_eq!(report.apdus, log_len);
-    assert_eq!(report.apdus, 13);
+    assert_eq!(report.apdus, 12);
+    let log = c.lock().unwrap().log().to_vec();
+    let selects_of_001b = log
+        .iter()
+        .filter(|l| l.command == [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x1B])
+        .count();
+    assert_eq!(selects_of_001b, 1, "nothing repeated");
     assert_state_cleared(&c);
 
     // The same call refuses a locked card without sending anything.

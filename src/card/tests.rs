@@ -108,26 +108,57 @@ fn sfi_only_for_short_jpki_fids() {
     assert_eq!(sfi_of([0x2F, 0x01]), None);
 }
 
+/// The extended READ of the rest of a `total`-byte file at offset 256: exactly the missing bytes.
+fn rest_extended(total: usize) -> Vec<u8> {
+    let rest = total - 256;
+    vec![0x00, 0xB0, 0x01, 0x00, 0x00, (rest >> 8) as u8, rest as u8]
+}
+
 #[test]
-fn extended_read_is_one_apdu_and_cuts_filler() {
+fn extended_read_asks_256_then_exactly_the_rest_and_no_filler() {
     let f = file(1600);
-    let mut s = script(vec![(h("00 B0 8A 00 00 00 00"), ok(&f))]);
+    let mut s = script(vec![
+        (h("00 B0 8A 00 00"), ok(&f[..256])),
+        (h("00 B0 01 00 00 05 40"), ok(&f[256..1600])),
+    ]);
+    assert_eq!(rest_extended(1600), h("00 B0 01 00 00 05 40"));
+    let mut heads = Vec::new();
+    let mut tell = |head: &[u8], apdus: u32| heads.push((head.len(), apdus));
     let mut c = CardSession::new(&mut s, true);
+    c.on_auth_head(&mut tell);
     assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(1600));
-    assert_eq!(c.apdu_count(), 1);
+    assert_eq!(c.apdu_count(), 2);
     assert!(!c.extended_fell_back());
+    assert!(s.done());
+    // The first chunk was handed on the moment it came, after the 1st command.
+    assert_eq!(heads, vec![(256, 1)]);
+    // A file that fits in the first chunk is one READ, and one shorter than 512 bytes needs no
+    // extended length at all.
+    let f = file(200);
+    let mut s = script(vec![(h("00 B0 8A 00 00"), ok(&f[..256]))]);
+    let mut c = CardSession::new(&mut s, true);
+    assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(200));
+    assert_eq!(c.apdu_count(), 1);
+    let f = file(400);
+    let mut s = script(vec![
+        (h("00 B0 8A 00 00"), ok(&f[..256])),
+        (h("00 B0 01 00 90"), ok(&f[256..400])),
+    ]);
+    let mut c = CardSession::new(&mut s, true);
+    assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(400));
     assert!(s.done());
 }
 
 #[test]
 fn extended_read_end_of_file_with_complete_der_is_fine() {
     let d = der(1200);
-    let mut s = script(vec![(
-        h("00 B0 8B 00 00 00 00"),
-        [d.as_slice(), &[0x62, 0x82]].concat(),
-    )]);
+    let mut s = script(vec![
+        (h("00 B0 8B 00 00"), ok(&d[..256])),
+        (rest_extended(1200), [&d[256..], &[0x62, 0x82]].concat()),
+    ]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(c.read_der_file(EF_AUTH_CA).unwrap(), d);
+    assert!(s.done());
 }
 
 #[test]
@@ -183,24 +214,27 @@ fn bytes_available_answers_are_joined() {
     let f = file(300);
     let mut s = script(vec![
         (
-            h("00 B0 8A 00 00 00 00"),
-            [&f[..200], &[0x61u8, 0x00][..]].concat(),
+            h("00 B0 8A 00 00"),
+            [&f[..200], &[0x61u8, 0x38][..]].concat(),
         ),
-        (h("00 C0 00 00 00"), ok(&f[200..456])),
+        (h("00 C0 00 00 38"), ok(&f[200..256])),
+        (h("00 B0 01 00 2C"), ok(&f[256..300])),
     ]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(c.read_der_file(EF_AUTH_CERT).unwrap(), der(300));
-    assert_eq!(c.apdu_count(), 2);
+    assert_eq!(c.apdu_count(), 3);
 }
 
 fn fallback_case(first: Result<Vec<u8>, TransportError>, extra: Vec<(Vec<u8>, Vec<u8>)>) {
     let f = file(1600);
     let mut s = Script::new(&[]);
-    s.push(&h("00 B0 8A 00 00 00 00"), first);
+    s.push(&h("00 B0 8A 00 00"), Ok(ok(&f[..256])));
+    s.push(&rest_extended(1600), first);
     for (c, r) in extra {
         s.push(&c, Ok(r));
     }
-    for (c, r) in short_chunks(&f, 1600) {
+    // Short READs go on from offset 256: the first chunk is not read again.
+    for (c, r) in short_chunks(&f, 1600).into_iter().skip(1) {
         s.push(&c, Ok(r));
     }
     // The next file in the same session goes straight to short APDUs.
@@ -234,23 +268,26 @@ fn extended_falls_back_on_transport_errors_other_than_removal() {
 #[test]
 fn extended_falls_back_on_short_or_wrong_answers() {
     let f = file(1600);
-    fallback_case(Ok(ok(&f[..256])), vec![]);
+    // Fewer bytes than asked (a reader that cuts long answers): not trusted, read again short.
+    fallback_case(Ok(ok(&f[256..512])), vec![]);
     fallback_case(Ok(ok(&[])), vec![]);
     fallback_case(Ok(vec![0x90]), vec![]);
     fallback_case(Ok(ok(&[0xFF; 40])), vec![]);
-    fallback_case(
-        Ok(sw(0x6F00)),
-        vec![(h("00 B0 8A 00 00 00 00"), sw(0x6F00))],
-    );
+    fallback_case(Ok(sw(0x6F00)), vec![]);
     fallback_case(Ok(sw(0x6D00)), vec![]);
-    // 6C00: the channel re-sends with Le 256, which cannot hold the whole certificate.
-    fallback_case(Ok(sw(0x6C00)), vec![(h("00 B0 8A 00 00"), ok(&f[..256]))]);
+    // 6C00: the channel re-sends with Le 256, which cannot hold the rest.
+    fallback_case(
+        Ok(sw(0x6C00)),
+        vec![(h("00 B0 01 00 00"), ok(&f[256..512]))],
+    );
 }
 
 #[test]
 fn extended_removal_is_not_a_fallback() {
+    let f = file(1600);
     let mut s = Script::new(&[]);
-    s.push(&h("00 B0 8A 00 00 00 00"), Err(TransportError::CardRemoved));
+    s.push(&h("00 B0 8A 00 00"), Ok(ok(&f[..256])));
+    s.push(&rest_extended(1600), Err(TransportError::CardRemoved));
     let mut c = CardSession::new(&mut s, true);
     let e = c.read_der_file(EF_AUTH_CERT).unwrap_err();
     assert!(e.is_removal());
@@ -260,7 +297,7 @@ fn extended_removal_is_not_a_fallback() {
 
 #[test]
 fn missing_or_protected_files_are_errors_without_fallback() {
-    let mut s = script(vec![(h("00 B0 8A 00 00 00 00"), sw(0x6A82))]);
+    let mut s = script(vec![(h("00 B0 8A 00 00"), sw(0x6A82))]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(
         c.read_der_file(EF_AUTH_CERT),
@@ -275,7 +312,7 @@ fn missing_or_protected_files_are_errors_without_fallback() {
         c.read_der_file(EF_SIGN_CERT),
         Err(CardError::SecurityNotSatisfied)
     );
-    let mut s = script(vec![(h("00 B0 81 00 00 00 00"), sw(0x6982))]);
+    let mut s = script(vec![(h("00 B0 81 00 00"), sw(0x6982))]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(
         c.read_der_file(EF_SIGN_CERT),
@@ -300,14 +337,11 @@ fn lying_lengths_are_typed_errors() {
         let mut c = CardSession::new(&mut s, false);
         assert_eq!(c.read_der_file(EF_AUTH_CERT), Err(err.clone()), "{header}");
         assert_eq!(c.apdu_count(), 1);
-        // Extended: the extended answer is not trusted; the short read decides.
-        let mut s = script(vec![
-            (h("00 B0 8A 00 00 00 00"), ok(&chunk)),
-            (h("00 B0 8A 00 00"), ok(&chunk)),
-        ]);
+        // Extended length changes nothing: the first READ is short either way.
+        let mut s = script(vec![(h("00 B0 8A 00 00"), ok(&chunk))]);
         let mut c = CardSession::new(&mut s, true);
         assert_eq!(c.read_der_file(EF_AUTH_CERT), Err(err), "{header}");
-        assert_eq!(c.apdu_count(), 2);
+        assert_eq!(c.apdu_count(), 1);
     }
 }
 
@@ -359,11 +393,11 @@ fn truncated_files_are_typed_errors() {
     assert_eq!(c.read_der_file(EF_AUTH_CERT), Err(CardError::BadDer));
     // Truncated during the extended read, then by the short read.
     let mut s = script(vec![
-        (
-            h("00 B0 8A 00 00 00 00"),
-            [&d[..700], &[0x62u8, 0x82][..]].concat(),
-        ),
         (h("00 B0 8A 00 00"), ok(&d[..256])),
+        (
+            rest_extended(1600),
+            [&d[256..700], &[0x62u8, 0x82][..]].concat(),
+        ),
         (h("00 B0 01 00 00"), ok(&d[256..512])),
         (
             h("00 B0 02 00 00"),
@@ -385,7 +419,7 @@ fn files_without_a_short_identifier_are_selected_first() {
     let f = file(100);
     let mut s = script(vec![
         (h("00 A4 02 0C 02 2F 01"), ok(&[])),
-        (h("00 B0 00 00 00 00 00"), ok(&f)),
+        (h("00 B0 00 00 00"), ok(&f[..256])),
     ]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(c.read_der_file([0x2F, 0x01]).unwrap(), der(100));
@@ -554,14 +588,15 @@ fn signing_certificate_by_short_identifier() {
     let f = file(1500);
     let mut s = script(vec![
         (h(SELECT_JPKI), ok(&[])),
-        (h("00 B0 81 00 00 00 00"), ok(&f[..1500])),
+        (h("00 B0 81 00 00"), ok(&f[..256])),
+        (rest_extended(1500), ok(&f[256..1500])),
     ]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(c.read_signing_cert().unwrap(), der(1500));
-    assert_eq!(c.apdu_count(), 2);
+    assert_eq!(c.apdu_count(), 3);
     let mut s = script(vec![
         (h(SELECT_JPKI), ok(&[])),
-        (h("00 B0 81 00 00 00 00"), sw(0x6982)),
+        (h("00 B0 81 00 00"), sw(0x6982)),
     ]);
     let mut c = CardSession::new(&mut s, true);
     assert_eq!(c.read_signing_cert(), Err(CardError::SecurityNotSatisfied));
@@ -780,12 +815,13 @@ fn card_expiry_none_when_neither_answers() {
     );
 }
 
-/// The default reading, extended length: 8 APDUs.
+/// The default reading, extended length: 9 APDUs.
 fn public_extended(f: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     vec![
         (h(GET_DATA_F2), ok(b"20340615")),
         (h(SELECT_JPKI), ok(&[])),
-        (h("00 B0 8A 00 00 00 00"), ok(f)),
+        (h("00 B0 8A 00 00"), ok(&f[..256])),
+        (rest_extended(1600), ok(&f[256..1600])),
         (h("00 B0 88 00 03"), ok(&[0x8F, 0x8F, 0x00])),
         (h("00 A4 02 0C 02 00 18"), ok(&[])),
         (h("00 20 00 80"), sw(0x63C3)),
@@ -798,17 +834,17 @@ fn public_extended(f: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
 fn public_short(f: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut steps = vec![(h(GET_DATA_F2), ok(b"20340615")), (h(SELECT_JPKI), ok(&[]))];
     steps.extend(short_chunks(f, 1600));
-    steps.extend(public_extended(f).into_iter().skip(3));
+    steps.extend(public_extended(f).into_iter().skip(4));
     steps
 }
 
 #[test]
-fn read_public_extended_is_8_apdus() {
+fn read_public_extended_is_9_apdus() {
     let f = file(1600);
     let mut s = script(public_extended(&f));
     let mut c = CardSession::new(&mut s, true);
     let r = c.read_public().unwrap();
-    assert_eq!(c.apdu_count(), 8);
+    assert_eq!(c.apdu_count(), 9);
     assert!(s.done());
     assert_eq!(r.kind, CardKind::MyNumberCard);
     assert_eq!(
@@ -851,7 +887,8 @@ fn read_public_reads_the_token_when_the_expiry_is_not_told() {
             h("00 B0 86 00 00"),
             [&b"JPKIAPICCTOKEN"[..], &[0x62, 0x82]].concat(),
         ),
-        (h("00 B0 8A 00 00 00 00"), ok(&f)),
+        (h("00 B0 8A 00 00"), ok(&f[..256])),
+        (rest_extended(1600), ok(&f[256..1600])),
         (h("00 B0 88 00 03"), ok(&[0x00, 0x8F, 0x00])),
         (h("00 A4 02 0C 02 00 18"), ok(&[])),
         (h("00 20 00 80"), sw(0x63C3)),
@@ -859,7 +896,7 @@ fn read_public_reads_the_token_when_the_expiry_is_not_told() {
     ]);
     let mut c = CardSession::new(&mut s, true);
     let r = c.read_public().unwrap();
-    assert_eq!(c.apdu_count(), 9);
+    assert_eq!(c.apdu_count(), 10);
     assert_eq!(r.kind, CardKind::JukiCard);
     assert_eq!(r.card_expiry, None);
     assert_eq!(r.sign_presence, SignPresence::Absent);
@@ -965,4 +1002,44 @@ proptest! {
         }
         prop_assert!(c.apdu_count() as usize <= n + 1);
     }
+}
+
+#[test]
+fn the_password_follows_its_counter_check_without_a_second_select() {
+    let password = SigningPassword::parse("ABC123").unwrap();
+    let mut s = script(vec![
+        (h(SELECT_JPKI), ok(&[])),
+        (h("00 A4 02 0C 02 00 1B"), ok(&[])),
+        (h("00 20 00 80"), sw(0x63C5)),
+        (h("00 20 00 80 06 41 42 43 31 32 33"), sw(0x9000)),
+    ]);
+    let mut c = CardSession::new(&mut s, true);
+    assert_eq!(
+        c.pin_status(JPKI_AID, EF_SIGN_PIN).unwrap().tries_left,
+        Some(5)
+    );
+    assert_eq!(
+        c.verify_signing_password(&password),
+        Ok(VerifyOutcome::Verified)
+    );
+    assert_eq!(c.apdu_count(), 4);
+    assert!(s.done());
+    // Any other command in between (here a READ by short EF identifier, which changes the
+    // current EF): the password's EF is selected again first.
+    let mut s = script(vec![
+        (h(SELECT_JPKI), ok(&[])),
+        (h("00 A4 02 0C 02 00 1B"), ok(&[])),
+        (h("00 20 00 80"), sw(0x63C5)),
+        (h("00 B0 88 00 03"), ok(&[0x8F, 0x8F, 0x00])),
+        (h("00 A4 02 0C 02 00 1B"), ok(&[])),
+        (h("00 20 00 80 06 41 42 43 31 32 33"), sw(0x63C4)),
+    ]);
+    let mut c = CardSession::new(&mut s, true);
+    c.pin_status(JPKI_AID, EF_SIGN_PIN).unwrap();
+    assert_eq!(c.sign_presence().unwrap(), SignPresence::Present);
+    assert_eq!(
+        c.verify_signing_password(&password),
+        Ok(VerifyOutcome::Wrong { tries_left: 4 })
+    );
+    assert!(s.done());
 }

@@ -511,3 +511,98 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_compiled_in_roots_are_the_files_and_the_fingerprints_of_domain_md() {
+    let files = [
+        "authca-gen1.der",
+        "authca-gen2.der",
+        "authca-gen3.der",
+        "signca-gen1.der",
+        "signca-gen2.der",
+        "signca-gen3.der",
+    ];
+    for ((der, file), (role, generation, hex)) in JLIS_ROOT_DER.iter().zip(files).zip(JLIS_ROOTS) {
+        assert_eq!(*der, fixture(file).as_slice(), "{file}");
+        let fingerprint: String = sha256_fingerprint(der)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_eq!(fingerprint, hex, "{file}");
+        assert_eq!(
+            parse(der).unwrap().role(),
+            Some(role),
+            "{file} gen {generation}"
+        );
+    }
+}
+
+/// A certificate made to look issued by `root`: its issuer name and authority key identifier,
+/// signed with another key.
+fn forged_under(root: &Certificate) -> Vec<u8> {
+    let ski = root.subject_key_id().unwrap().to_vec();
+    let aki = AuthorityKeyIdentifier {
+        key_identifier: Some(OctetString::new(ski).unwrap()),
+        authority_cert_issuer: None,
+        authority_cert_serial_number: None,
+    }
+    .to_der()
+    .unwrap();
+    let issuer = Name::from_der(root.subject_der()).unwrap();
+    resign(&make_ee(0, 0, LAST_SECOND), 2, |tbs| {
+        tbs.issuer = issuer;
+        set_extension(tbs, "2.5.29.35", aki);
+    })
+}
+
+#[test]
+fn naming_a_jlis_root_without_its_signature_is_failed_from_the_key_alone() {
+    let store = TrustStore::jlis();
+    for der in JLIS_ROOT_DER {
+        let root = parse(der).unwrap();
+        let ee = parse(&forged_under(&root)).unwrap();
+        assert_eq!(ee.issuer_der(), root.subject_der());
+        // Settled by the compiled-in key: no CA certificate is needed from the card.
+        assert_eq!(store.check_cached(&ee), Some(Genuineness::Failed));
+        // A look-alike CA with the same key identifier does not replace the root's key.
+        let look_alike = make_ca_with_ski(2, root.subject_key_id().unwrap());
+        assert_eq!(
+            store.remember(&look_alike).unwrap().genuineness(),
+            Genuineness::UnknownRoot
+        );
+        assert_eq!(store.check_cached(&ee), Some(Genuineness::Failed));
+    }
+}
+
+#[test]
+fn an_anchored_root_verifies_by_key_and_the_simulated_one_says_so() {
+    let ca = make_ca(0);
+    let ee = parse(&make_ee(0, 0, LAST_SECOND)).unwrap();
+    let store = TrustStore::jlis()
+        .with_anchor_der("test root", CertRole::Signing, &ca, false)
+        .unwrap();
+    assert_eq!(store.check_cached(&ee), Some(Genuineness::Verified));
+    let simulated = TrustStore::jlis()
+        .with_anchor_der("simulated root", CertRole::Signing, &ca, true)
+        .unwrap();
+    assert_eq!(
+        simulated.check_cached(&ee),
+        Some(Genuineness::VerifiedSimulated)
+    );
+    // Signed by another key under the anchor's name and key identifier: failed.
+    let other = parse(&make_ee(0, 1, LAST_SECOND)).unwrap();
+    assert_eq!(store.check_cached(&other), Some(Genuineness::Failed));
+    // Without the anchor, the same certificate needs the card's CA (nothing cached).
+    assert_eq!(TrustStore::jlis().check_cached(&ee), None);
+    // Only a self-signed certificate can be an anchor.
+    assert!(
+        TrustStore::jlis()
+            .with_anchor_der(
+                "not a root",
+                CertRole::Signing,
+                &make_ee(0, 0, LAST_SECOND),
+                false
+            )
+            .is_err()
+    );
+}

@@ -1,8 +1,12 @@
-//! Genuineness of a JPKI certificate (domain.md §3, "Trust"): the end-entity signature checks
-//! with the card's CA certificate (RSA PKCS#1 v1.5, SHA-256, by the `rsa` crate), and that CA
-//! certificate is one of the J-LIS roots compiled in as SHA-256 fingerprints. Verified CA keys are
-//! kept for the process, keyed by key identifier, so the next card from the same CA needs no CA
-//! read.
+//! Genuineness of a JPKI certificate (domain.md §3, "Trust"). The six J-LIS root certificates
+//! are compiled in (`assets/jpki-ca/`, checked against their SHA-256 fingerprints) and their keys
+//! are in the store from the start, keyed by subject key identifier: a certificate whose
+//! authority key identifier names one is verified against that key with no CA read from the
+//! card, and one that does not verify is a forgery ([`Genuineness::Failed`]). Only a certificate
+//! naming an unknown key needs the card's own CA certificate (EF `000B`/`0002`), which may then
+//! be an unknown root (a newer generation). CA keys met that way are kept for the process too.
+//! The simulated card's two roots are anchors of the product's store as well, reported as
+//! verified-simulated (never as genuine).
 //!
 //! No date is compared with today: a certificate issued under a root that has since expired still
 //! verifies. Nor is the end-entity's validity compared with the CA's: the signature and the
@@ -29,6 +33,9 @@ const SHA256_WITH_RSA: &str = "1.2.840.113549.1.1.11";
 pub enum Genuineness {
     /// Signed by a CA certificate that is one of the compiled-in J-LIS roots.
     Verified,
+    /// Signed by the simulated card's own root (the demo and tests): the check worked, and the
+    /// card is not a real one.
+    VerifiedSimulated,
     /// The signature checks against the card's CA certificate, but that CA is not in the table.
     UnknownRoot,
     /// The signature does not check.
@@ -48,6 +55,8 @@ pub struct RootInfo {
     pub generation: u8,
     /// SHA-256 of the certificate's DER.
     pub sha256: [u8; 32],
+    /// The simulated card's root, not a J-LIS one.
+    pub simulated: bool,
 }
 
 /// The six J-LIS roots (domain.md §3): (role, generation, SHA-256 hex of the DER).
@@ -81,6 +90,33 @@ pub const JLIS_ROOTS: [(CertRole, u8, &str); 6] = [
         CertRole::Signing,
         3,
         "D227F6CDE11D35C5252178F106F843D24651944975413B539FA2FB68DBFA365F",
+    ),
+];
+
+/// The six J-LIS root certificates (public trust anchors), in the order of [`JLIS_ROOTS`].
+pub const JLIS_ROOT_DER: [&[u8]; 6] = [
+    include_bytes!("../../assets/jpki-ca/authca-gen1.der"),
+    include_bytes!("../../assets/jpki-ca/authca-gen2.der"),
+    include_bytes!("../../assets/jpki-ca/authca-gen3.der"),
+    include_bytes!("../../assets/jpki-ca/signca-gen1.der"),
+    include_bytes!("../../assets/jpki-ca/signca-gen2.der"),
+    include_bytes!("../../assets/jpki-ca/signca-gen3.der"),
+];
+
+/// The simulated card's two roots (`assets/sim/`, made by `sim::certs::ca_cert_der`, a test keeps
+/// them equal). Their private keys are public, in this repository: a certificate they verify is
+/// the simulated card or a copy of it, never a real card, and is reported as such
+/// ([`Genuineness::VerifiedSimulated`]), never as genuine.
+pub const SIMULATED_ROOT_DER: [(CertRole, &str, &[u8]); 2] = [
+    (
+        CertRole::UserAuthentication,
+        "simulated user-authentication root",
+        include_bytes!("../../assets/sim/ca-auth.der"),
+    ),
+    (
+        CertRole::Signing,
+        "simulated signing root",
+        include_bytes!("../../assets/sim/ca-sign.der"),
     ),
 ];
 
@@ -123,6 +159,13 @@ fn signature_checks(cert: &Certificate, key: &RsaPublicKey, ca_subject_der: &[u8
         .is_ok()
 }
 
+/// Whether an anchor's DER is one of the compiled-in J-LIS roots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compiled {
+    Yes,
+    No,
+}
+
 /// An issuing CA's key, judged once: kept by [`TrustStore`] for the rest of the process.
 #[derive(Debug, Clone)]
 pub struct CaKey {
@@ -131,6 +174,9 @@ pub struct CaKey {
     key_id: Option<Vec<u8>>,
     root: Option<RootInfo>,
     genuineness: Genuineness,
+    /// A compiled-in (or, for tests and the demo, given) root: a certificate naming its key
+    /// that does not verify is a forgery, not a reason to read the card's CA.
+    anchor: bool,
 }
 
 impl CaKey {
@@ -167,12 +213,13 @@ pub struct TrustStore {
 
 impl Default for TrustStore {
     fn default() -> Self {
-        Self::jlis()
+        Self::product()
     }
 }
 
 impl TrustStore {
-    /// The J-LIS roots of domain.md §3, and an empty key cache.
+    /// The six J-LIS roots of domain.md §3 alone, their keys anchored: a simulated card comes out
+    /// an unknown root here (tests of that case start from this store).
     pub fn jlis() -> Self {
         let roots = JLIS_ROOTS
             .iter()
@@ -186,19 +233,76 @@ impl TrustStore {
                     role,
                     generation,
                     sha256: parse_hex32(hex)?,
+                    simulated: false,
                 })
             })
             .collect();
-        TrustStore {
+        let store = TrustStore {
             roots,
             cache: Mutex::new(HashMap::new()),
+        };
+        for der in JLIS_ROOT_DER {
+            if let Err(e) = store.anchor(der, Compiled::Yes) {
+                log::error!("a compiled-in J-LIS root is unusable: {e}");
+            }
         }
+        store
     }
 
-    /// The process-wide store (J-LIS roots), so every reading shares one key cache.
+    /// Puts a root certificate's key into the store as a trust anchor: it must be one of the
+    /// store's roots (by fingerprint) and sign itself.
+    fn anchor(&self, der: &[u8], compiled: Compiled) -> Result<Arc<CaKey>, CertError> {
+        let entry = self.judge_ca(der, Some(compiled))?;
+        if entry.genuineness == Genuineness::Failed {
+            return Err(CertError::Unsupported("root not in the table".to_owned()));
+        }
+        self.keep(&entry);
+        Ok(entry)
+    }
+
+    /// This store with one more trust anchor, given by its DER (the simulated card's roots):
+    /// a root of its own, and its key in the store from the start.
+    pub fn with_anchor_der(
+        self,
+        name: &str,
+        role: CertRole,
+        der: &[u8],
+        simulated: bool,
+    ) -> Result<Self, CertError> {
+        let store = self.with_root(RootInfo {
+            name: name.to_owned(),
+            role,
+            generation: 0,
+            sha256: sha256_fingerprint(der),
+            simulated,
+        });
+        store.anchor(der, Compiled::No)?;
+        Ok(store)
+    }
+
+    /// This store with the simulated card's two roots as anchors ([`SIMULATED_ROOT_DER`]).
+    pub fn with_simulated_anchors(self) -> Result<Self, CertError> {
+        SIMULATED_ROOT_DER
+            .iter()
+            .try_fold(self, |store, &(role, name, der)| {
+                store.with_anchor_der(name, role, der, true)
+            })
+    }
+
+    /// The product's store: the six J-LIS roots, and the simulated card's roots so that the demo
+    /// and a simulated card on a reader are named for what they are (verified-simulated, not a
+    /// real card) rather than an alarming unknown root, with no CA read.
+    pub fn product() -> Self {
+        Self::jlis().with_simulated_anchors().unwrap_or_else(|e| {
+            log::error!("the simulated roots are unusable: {e}");
+            Self::jlis()
+        })
+    }
+
+    /// The process-wide store ([`TrustStore::product`]), so every reading shares one key cache.
     pub fn global() -> &'static TrustStore {
         static GLOBAL: OnceLock<TrustStore> = OnceLock::new();
-        GLOBAL.get_or_init(TrustStore::jlis)
+        GLOBAL.get_or_init(TrustStore::product)
     }
 
     /// This store with one more trusted root (tests, the simulated card).
@@ -214,6 +318,7 @@ impl TrustStore {
             role,
             generation: 0,
             sha256: sha256_fingerprint(der),
+            simulated: false,
         })
     }
 
@@ -232,32 +337,62 @@ impl TrustStore {
     /// came out [`Genuineness::Verified`] is never replaced by one that did not, so a forged CA
     /// reusing a genuine key identifier cannot spoil the cache for genuine cards.
     pub fn remember(&self, ca_der: &[u8]) -> Result<Arc<CaKey>, CertError> {
+        let entry = self.judge_ca(ca_der, None)?;
+        self.keep(&entry);
+        Ok(entry)
+    }
+
+    /// A CA certificate's key and what it is worth: a root of this store whose self-signature
+    /// checks (verified, or verified-simulated for the simulated card's), or an unknown root.
+    /// An anchor that is not a root of the store comes out [`Genuineness::Failed`].
+    fn judge_ca(&self, ca_der: &[u8], anchor: Option<Compiled>) -> Result<Arc<CaKey>, CertError> {
+        let compiled = anchor == Some(Compiled::Yes);
+        let anchor = anchor.is_some();
         let ca = parse(ca_der)?;
         let key = rsa_key(&ca)?;
         let root = self.root_of(ca_der).cloned();
-        let genuineness = if root.is_some() && signature_checks(&ca, &key, ca.subject_der()) {
-            Genuineness::Verified
-        } else {
-            Genuineness::UnknownRoot
+        // A compiled-in J-LIS root is trusted for being these exact bytes (its fingerprint is
+        // checked): its self-signature adds nothing and would cost an RSA verification at every
+        // start. Any other anchor must sign itself.
+        let self_signed =
+            (compiled && root.is_some()) || signature_checks(&ca, &key, ca.subject_der());
+        let genuineness = match &root {
+            Some(r) if self_signed && r.simulated => Genuineness::VerifiedSimulated,
+            Some(_) if self_signed => Genuineness::Verified,
+            _ if anchor => Genuineness::Failed,
+            _ => Genuineness::UnknownRoot,
         };
-        let entry = Arc::new(CaKey {
+        Ok(Arc::new(CaKey {
             key,
             subject_der: ca.subject_der().to_vec(),
             key_id: ca.subject_key_id().map(<[u8]>::to_vec),
             root,
             genuineness,
-        });
-        if let Some(id) = entry.key_id.clone()
-            && let Ok(mut cache) = self.cache.lock()
-        {
-            let keep_old = cache
-                .get(&id)
-                .is_some_and(|old| old.genuineness == Genuineness::Verified);
-            if !keep_old || genuineness == Genuineness::Verified {
-                cache.insert(id, Arc::clone(&entry));
-            }
+            anchor,
+        }))
+    }
+
+    /// Keeps a judged CA key under its key identifier. An anchor or a verified key is never
+    /// replaced by one that is neither, so a forged CA reusing a genuine key identifier cannot
+    /// spoil the cache for genuine cards.
+    fn keep(&self, entry: &Arc<CaKey>) {
+        let Some(id) = entry.key_id.clone() else {
+            return;
+        };
+        let Ok(mut cache) = self.cache.lock() else {
+            return;
+        };
+        let trusted = |k: &CaKey| {
+            k.anchor
+                || matches!(
+                    k.genuineness,
+                    Genuineness::Verified | Genuineness::VerifiedSimulated
+                )
+        };
+        let keep_old = cache.get(&id).is_some_and(|old| trusted(old));
+        if !keep_old || trusted(entry) {
+            cache.insert(id, Arc::clone(entry));
         }
-        Ok(entry)
     }
 
     /// The cached CA key for `ee`'s authority key identifier, if one was remembered.
@@ -272,6 +407,9 @@ impl TrustStore {
     pub fn check_cached(&self, ee: &Certificate) -> Option<Genuineness> {
         let ca = self.cached_ca_for(ee)?;
         match ca.judge(ee) {
+            // It names a trust anchor's key and does not verify with it: a forgery. The card's
+            // own CA certificate could only be a look-alike; it is not read.
+            Genuineness::Failed if ca.anchor => Some(Genuineness::Failed),
             Genuineness::Failed => None,
             judged => Some(judged),
         }

@@ -338,8 +338,9 @@ fn password_from(stdin: &mut dyn BufRead) -> Result<SigningPassword, SignError> 
     }
 }
 
-/// `read --sign`: the signing password's tries left (spending none) and the decision, the
-/// password (given, or asked for without echo), then the reading with the password.
+/// `read --sign`: the no-PIN reading (which gives the signing password's tries left, spending
+/// none) and the decision, the password (given, or asked for without echo), then the signing
+/// certificate in a transaction of its own that reads nothing of the first again.
 fn read_signing(
     args: &ReadArgs,
     transport: &mut dyn Transport,
@@ -350,16 +351,18 @@ fn read_signing(
     err: &mut dyn Write,
 ) -> Result<report::CardReport, SignError> {
     let reader = Reader::jlis();
-    // Only what the decision needs, before asking; the reading itself comes after.
-    let status = reader.signing_status(transport)?;
-    let _ = writeln!(
-        err,
-        "{}",
-        messages::tries_before_asking(Some(&status.pin), lang)
-    );
-    if let Decision::Refuse(r) = reading::decide(Some(&status.pin), status.present, args.last_try) {
+    let first = reader.read(transport, options)?;
+    let pin = reading::sign_pin(&first).copied();
+    let _ = writeln!(err, "{}", messages::tries_before_asking(pin.as_ref(), lang));
+    let present = match &first.sign {
+        report::CertSlot::NotRead(n) => n.present,
+        report::CertSlot::Read(_) => Some(true),
+    };
+    if let Decision::Refuse(r) = reading::decide(pin.as_ref(), present, args.last_try) {
         return Err(SignError::Refused(r));
     }
+    // While a password is typed and held, the process is not dumpable.
+    let _no_dump = crate::secret::NoCoreDump::hold();
     let password = match password {
         Some(p) => p,
         None => {
@@ -378,7 +381,7 @@ fn read_signing(
         show_personal: args.show_personal,
         same_card: None,
     };
-    reader.read_signing(transport, options, &request)
+    reader.read_signing_after(transport, first, options, &request)
 }
 
 /// A signing failure: the sentence on stderr, and with `--json` an error object on stdout.

@@ -138,10 +138,11 @@ impl Printer {
             MonitorEvent::ServiceUnavailable => {
                 self.failure(None, &ReadError::ServiceUnavailable, out)
             }
-            // The reader list and "reading…" are for the window; watch reports outcomes. Watch
+            // The reader list, "reading…" and the early date are for the window; watch reports outcomes. Watch
             // never asks for a signing reading, so no answer to one arrives.
             MonitorEvent::Readers(_)
             | MonitorEvent::Reading { .. }
+            | MonitorEvent::Date { .. }
             | MonitorEvent::SignResult { .. } => true,
         }
     }

@@ -26,6 +26,9 @@ pub enum CardView {
     Reading {
         /// The reader.
         reader: String,
+        /// The certificate's expiry from its first chunk, shown as being checked until the
+        /// report comes.
+        early: Option<chrono::NaiveDate>,
     },
     /// The card was read.
     Report {
@@ -50,7 +53,7 @@ pub enum CardView {
 impl CardView {
     fn reader(&self) -> &str {
         match self {
-            CardView::Reading { reader }
+            CardView::Reading { reader, .. }
             | CardView::Report { reader, .. }
             | CardView::Failed { reader, .. } => reader,
         }
@@ -281,7 +284,17 @@ impl App {
                 if let Ok(mut n) = self.file_note.lock() {
                     *n = None;
                 }
-                self.card = Some(CardView::Reading { reader });
+                self.card = Some(CardView::Reading {
+                    reader,
+                    early: None,
+                });
+            }
+            MonitorEvent::Date { reader, date } => {
+                if let Some(CardView::Reading { reader: r, early }) = &mut self.card
+                    && *r == reader
+                {
+                    *early = Some(date.expiry);
+                }
             }
             MonitorEvent::Report { reader, report } => {
                 self.forget_signing();

@@ -58,6 +58,12 @@ pub fn genuine(g: Genuineness, lang: Lang) -> &'static str {
     match (g, lang) {
         (Genuineness::Verified, Lang::Ja) => "本物 (J-LIS のルート証明書で確認)",
         (Genuineness::Verified, Lang::En) => "genuine (checked against the J-LIS roots)",
+        (Genuineness::VerifiedSimulated, Lang::Ja) => {
+            "模擬カードとして正しい (模擬カードのルートで確認。本物のカードではありません)"
+        }
+        (Genuineness::VerifiedSimulated, Lang::En) => {
+            "checks out as the simulated card (its own simulated root; not a real card)"
+        }
         (Genuineness::UnknownRoot, Lang::Ja) => {
             "署名は正しいが、発行元が既知の J-LIS ルート証明書ではありません"
         }

@@ -82,6 +82,8 @@ super::phrases! {
         FirstDayToRenew => ("更新できる最初の日", "First day to renew"),
         /// Last day as a health-insurance card (grace after expiry)
         InsuranceGraceLabel => ("マイナ保険証として使える最後の日 (期限後の猶予)", "Last day as a health-insurance card (grace after expiry)"),
+        /// The certificate's expiry, read first and still being checked.
+        EarlyDateChecking => ("利用者証明用電子証明書の有効期限（確認中）", "User-authentication certificate expires (being checked)"),
         /// Reading the signing certificate. Hold the card still.
         ReadingSigning => ("署名用電子証明書を読み取り中です。カードを動かさないでください。", "Reading the signing certificate. Hold the card still."),
         /// Read the signing certificate (needs the password)

@@ -78,36 +78,38 @@ impl Readers for FakeReaders {
 /// A reading that SELECTs the JPKI application on the card (a card without it is not a My
 /// Number Card) and reports the reader, the date and the typed card expiry.
 fn fake_read() -> ReadFn {
-    Arc::new(|t: &mut dyn Transport, o: &ReadOptions| {
-        let reader = t.reader_name().to_owned();
-        let answer = {
-            let mut tx = t.transaction()?;
-            tx.transmit(&[
-                0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
-                0x01,
-            ])?
-        };
-        match answer.as_slice() {
-            [.., 0x90, 0x00] => {}
-            [.., 0x6A, 0x82] => return Err(ReadError::NotMyNumberCard),
-            _ => return Err(ReadError::Io(crate::card::CardError::BadDer)),
-        }
-        let not_read = || CertSlot::not_read(None, NotReadReason::PasswordRequired);
-        Ok(CardReport::new(
-            reader,
-            o.today,
-            1,
-            CardInfo {
-                kind: CardKind::MyNumberCard,
-                expiry: o.card_expiry_typed,
-                expiry_source: o.card_expiry_typed.map(|_| ExpirySource::User),
-            },
-            not_read(),
-            not_read(),
-            BTreeMap::new(),
-            vec![],
-        ))
-    })
+    Arc::new(
+        |t: &mut dyn Transport, o: &ReadOptions, _: &mut dyn FnMut(EarlyDate)| {
+            let reader = t.reader_name().to_owned();
+            let answer = {
+                let mut tx = t.transaction()?;
+                tx.transmit(&[
+                    0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00,
+                    0x00, 0x01,
+                ])?
+            };
+            match answer.as_slice() {
+                [.., 0x90, 0x00] => {}
+                [.., 0x6A, 0x82] => return Err(ReadError::NotMyNumberCard),
+                _ => return Err(ReadError::Io(crate::card::CardError::BadDer)),
+            }
+            let not_read = || CertSlot::not_read(None, NotReadReason::PasswordRequired);
+            Ok(CardReport::new(
+                reader,
+                o.today,
+                1,
+                CardInfo {
+                    kind: CardKind::MyNumberCard,
+                    expiry: o.card_expiry_typed,
+                    expiry_source: o.card_expiry_typed.map(|_| ExpirySource::User),
+                },
+                not_read(),
+                not_read(),
+                BTreeMap::new(),
+                vec![],
+            ))
+        },
+    )
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -391,9 +393,11 @@ fn sim_trust() -> crate::cert::TrustStore {
 fn start_signing(fake: &Fake) -> (MonitorHandle, Receiver<MonitorEvent>) {
     let store = Arc::new(sim_trust());
     let s = Arc::clone(&store);
-    let read: ReadFn = Arc::new(move |t: &mut dyn Transport, o: &ReadOptions| {
-        crate::reading::Reader::new(&s).read(t, o)
-    });
+    let read: ReadFn = Arc::new(
+        move |t: &mut dyn Transport, o: &ReadOptions, d: &mut dyn FnMut(EarlyDate)| {
+            crate::reading::Reader::new(&s).read_with(t, o, d)
+        },
+    );
     let sign: SignFn = Arc::new(
         move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
             crate::reading::Reader::new(&store).read_signing(t, o, r)
@@ -406,7 +410,8 @@ fn read_report(rx: &Receiver<MonitorEvent>) -> Box<CardReport> {
     loop {
         match next(rx) {
             MonitorEvent::Report { report, .. } => return report,
-            MonitorEvent::Readers(_) | MonitorEvent::Reading { .. } => {}
+            MonitorEvent::Readers(_) | MonitorEvent::Reading { .. } | MonitorEvent::Date { .. } => {
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -1,7 +1,6 @@
 //! What happens on the card, returning typed data: one reading without a PIN ([`Reader::read`]),
-//! the PIN counters alone ([`Reader::pins`]), the signing password's counter
-//! ([`Reader::signing_status`]) and the reading with the signing password
-//! ([`Reader::read_signing`]). The sequence of APDUs is `docs/apdus.md`'s; sentences live in
+//! the PIN counters alone ([`Reader::pins`]), and the reading with the signing password
+//! ([`Reader::read_signing`], or [`Reader::read_signing_after`] a reading already shown). The sequence of APDUs is `docs/apdus.md`'s; sentences live in
 //! [`crate::messages`], exit codes in [`crate::cli`].
 
 mod decision;
@@ -12,7 +11,7 @@ mod signing;
 
 pub use decision::{Decision, Refusal, decide, is_locked, needs_last_try_confirmation};
 pub use error::{ReadError, SignError};
-pub use signing::{SignRequest, SigningStatus};
+pub use signing::SignRequest;
 
 use chrono::NaiveDate;
 
@@ -23,6 +22,16 @@ use crate::report::{
     Warning,
 };
 use crate::transport::Transport;
+
+/// The user-authentication certificate's expiry as read from its first chunk, before the rest
+/// of the reading: not yet verified (the report that follows is the answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlyDate {
+    /// The last valid day (the JST date of notAfter).
+    pub expiry: NaiveDate,
+    /// The commands sent when it arrived.
+    pub apdus: u32,
+}
 
 /// What the person asked of one reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +74,31 @@ impl<'t> Reader<'t> {
         transport: &mut dyn Transport,
         options: &ReadOptions,
     ) -> Result<CardReport, ReadError> {
+        self.read_with(transport, options, &mut |_| {})
+    }
+
+    /// [`Reader::read`], telling `on_date` the certificate's expiry the moment the first chunk of
+    /// EF 000A has arrived (by the 3rd command on a My Number Card), before the rest is read and
+    /// verified: a front end can show the date, marked as being checked, while the report is
+    /// completed. Not called when the first chunk does not hold a validity.
+    pub fn read_with(
+        &self,
+        transport: &mut dyn Transport,
+        options: &ReadOptions,
+        on_date: &mut dyn FnMut(EarlyDate),
+    ) -> Result<CardReport, ReadError> {
         let reader = transport.reader_name().to_owned();
-        session::with_session(transport, |s| self.read_session(s, reader, options))
+        let mut tell = |head: &[u8], apdus: u32| {
+            if let Some(not_after) = crate::cert::not_after_from_head(head) {
+                on_date(EarlyDate {
+                    expiry: not_after.date_naive(),
+                    apdus,
+                });
+            }
+        };
+        session::with_session(transport, Some(&mut tell), |s| {
+            self.read_session(s, reader, options)
+        })
     }
 
     /// The tries left of every PIN the card exposes, spending none, in the order the card
@@ -75,7 +107,7 @@ impl<'t> Reader<'t> {
         &self,
         transport: &mut dyn Transport,
     ) -> Result<(Vec<(PinId, PinReport)>, u32), ReadError> {
-        session::with_session(transport, |s| {
+        session::with_session(transport, None, |s| {
             let pins = s.pins()?;
             Ok((
                 pins.iter().map(|p| (p.id, PinReport::from(p))).collect(),

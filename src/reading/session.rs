@@ -1,7 +1,8 @@
 //! The one place a reading opens the card: a transaction, a [`CardSession`] on it, and the
-//! extended-length fallback remembered on the transport afterwards.
+//! extended-length fallback remembered on the transport afterwards, and the first chunk of the
+//! user-authentication certificate handed on as soon as it arrives.
 
-use crate::card::CardSession;
+use crate::card::{AuthHead, CardSession};
 use crate::transport::Transport;
 
 use super::ReadError;
@@ -10,6 +11,7 @@ use super::ReadError;
 /// from extended-length APDUs, the transport remembers it, so the next reading does not try again.
 pub(super) fn with_session<T, E: From<ReadError>>(
     transport: &mut dyn Transport,
+    on_auth_head: Option<&mut AuthHead<'_>>,
     f: impl FnOnce(&mut CardSession<'_>) -> Result<T, E>,
 ) -> Result<T, E> {
     let extended = transport.supports_extended_length();
@@ -18,6 +20,9 @@ pub(super) fn with_session<T, E: From<ReadError>>(
             .transaction()
             .map_err(|e| E::from(ReadError::from(e)))?;
         let mut session = CardSession::new(tx.as_mut(), extended);
+        if let Some(tell) = on_auth_head {
+            session.on_auth_head(tell);
+        }
         let result = f(&mut session);
         (result, session.extended_fell_back())
     };

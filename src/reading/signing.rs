@@ -31,34 +31,7 @@ pub struct SignRequest<'a> {
     pub same_card: Option<&'a str>,
 }
 
-/// What must be known before anyone is asked for the password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SigningStatus {
-    /// The signing password's counter.
-    pub pin: PinReport,
-    /// Whether the card has a signing certificate (`None`: it did not tell).
-    pub present: Option<bool>,
-}
-
 impl Reader<'_> {
-    /// The signing password's counter and whether a signing certificate is present, read
-    /// without spending a try and without the rest of a reading (SELECT JPKI, EF 0008, SELECT
-    /// EF 001B, VERIFY without data).
-    pub fn signing_status(
-        &self,
-        transport: &mut dyn Transport,
-    ) -> Result<SigningStatus, ReadError> {
-        session::with_session(transport, |s| {
-            s.select_jpki()?;
-            let present = s.sign_presence()?.known();
-            let pin = s.pin_status(JPKI_AID, EF_SIGN_PIN)?;
-            Ok(SigningStatus {
-                pin: PinReport::from(&pin),
-                present,
-            })
-        })
-    }
-
     /// Reads the card as [`Reader::read`] does, then, in the same transaction, decides from the
     /// signing PIN's counter whether the password may be sent ([`decide`]), sends it once,
     /// reads and checks the signing certificate, and fills [`CardReport::sign`]. Afterwards the
@@ -73,36 +46,51 @@ impl Reader<'_> {
     ) -> Result<CardReport, SignError> {
         let reader = transport.reader_name().to_owned();
         let mut state_opened = false;
-        let result = session::with_session(transport, |s| {
-            self.sign_session(s, reader, options, request, &mut state_opened)
+        let result = session::with_session(transport, None, |s| {
+            let report = self.read_session(s, reader, options)?;
+            self.sign_in(s, report, 0, options, request, &mut state_opened)
         });
-        if !state_opened {
-            return result;
-        }
-        // The transaction has ended: power the card off and on so the verified password does
-        // not stay usable by whatever program talks to the card next.
-        match transport.reconnect(true) {
-            // A card that left the reader lost power anyway.
-            Ok(()) | Err(TransportError::CardRemoved) => result,
-            Err(e) => {
-                log::warn!("could not power-cycle the card after the signing password: {e}");
-                result.map(|mut report| {
-                    report.warnings.push(Warning::SignStateNotCleared);
-                    report
-                })
-            }
-        }
+        power_cycled(transport, state_opened, result)
     }
 
-    fn sign_session(
+    /// The signing certificate for a card read a moment ago by [`Reader::read`] (`report`), for
+    /// a front end that shows the tries left and then asks for the password: in a transaction of
+    /// its own, SELECT JPKI and the signing password's EF, its counter again without spending a
+    /// try (the decision rests on the counter of the transaction that sends the password, never
+    /// on an older one), then as [`Reader::read_signing`]. Nothing of the first reading is read
+    /// again; `apdus` counts both transactions.
+    pub fn read_signing_after(
+        &self,
+        transport: &mut dyn Transport,
+        report: CardReport,
+        options: &ReadOptions,
+        request: &SignRequest<'_>,
+    ) -> Result<CardReport, SignError> {
+        let mut state_opened = false;
+        let result = session::with_session(transport, None, |s| {
+            let mut report = report;
+            let base = report.apdus;
+            s.select_jpki().map_err(ReadError::from)?;
+            let pin = s
+                .pin_status(JPKI_AID, EF_SIGN_PIN)
+                .map_err(ReadError::from)?;
+            report.pins.insert(PinId::Sign, PinReport::from(&pin));
+            self.sign_in(s, report, base, options, request, &mut state_opened)
+        });
+        power_cycled(transport, state_opened, result)
+    }
+
+    /// After the no-PIN reading (`report`, `base` APDUs before this session): the same-card
+    /// check, the decision, one VERIFY, the signing certificate and its genuineness.
+    fn sign_in(
         &self,
         session: &mut CardSession<'_>,
-        reader: String,
+        mut report: CardReport,
+        base: u32,
         options: &ReadOptions,
         request: &SignRequest<'_>,
         state_opened: &mut bool,
     ) -> Result<CardReport, SignError> {
-        let mut report = self.read_session(session, reader, options)?;
         if let Some(expected) = request.same_card {
             let serial = match &report.auth {
                 CertSlot::Read(a) => Some(a.serial.as_str()),
@@ -150,7 +138,7 @@ impl Reader<'_> {
                 ..
             }) => {
                 report.sign = CertSlot::not_read(Some(false), NotReadReason::Absent);
-                report.apdus = session.apdu_count();
+                report.apdus = base + session.apdu_count();
                 return Ok(report);
             }
             Err(e) => return Err(SignError::Read(e.into())),
@@ -173,8 +161,32 @@ impl Reader<'_> {
                 .map(|data| PersonalReport::from_data(&data));
         }
         report.sign = CertSlot::Read(Box::new(sign));
-        report.apdus = session.apdu_count();
+        report.apdus = base + session.apdu_count();
         report.refresh_advice();
         Ok(report)
+    }
+}
+
+/// After a session that may have left the signing password verified: the card is powered off
+/// and on (an unpowering reconnect, not an APDU), so the verified state does not stay open for
+/// whatever program talks to the card next.
+fn power_cycled(
+    transport: &mut dyn Transport,
+    state_opened: bool,
+    result: Result<CardReport, SignError>,
+) -> Result<CardReport, SignError> {
+    if !state_opened {
+        return result;
+    }
+    match transport.reconnect(true) {
+        // A card that left the reader lost power anyway.
+        Ok(()) | Err(TransportError::CardRemoved) => result,
+        Err(e) => {
+            log::warn!("could not power-cycle the card after the signing password: {e}");
+            result.map(|mut report| {
+                report.warnings.push(Warning::SignStateNotCleared);
+                report
+            })
+        }
     }
 }

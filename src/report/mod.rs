@@ -133,7 +133,9 @@ impl Warning {
         match g {
             Genuineness::Failed => Some(Warning::NotGenuine),
             Genuineness::UnknownRoot => Some(Warning::UnknownRoot),
-            Genuineness::Verified | Genuineness::NotChecked => None,
+            Genuineness::Verified | Genuineness::VerifiedSimulated | Genuineness::NotChecked => {
+                None
+            }
         }
     }
 }

@@ -88,6 +88,8 @@ pub struct LoggedCommand {
     pub verify_with_data: bool,
     /// The status word answered (a garbage answer logs `0000`).
     pub sw: u16,
+    /// The whole response APDU's length in bytes (data and status word): what crossed the air.
+    pub response_len: usize,
 }
 
 #[derive(Clone)]
@@ -392,6 +394,7 @@ impl SimCard {
             },
             verify_with_data,
             sw,
+            response_len: response.len(),
         });
         if self.remove_after.is_some_and(|n| self.count >= n) {
             self.remove();

@@ -118,6 +118,9 @@ pub struct Guarded {
     deadlines: Deadlines,
     name: String,
     extended: bool,
+    /// A refusal of extended length is remembered across runs (a real reader; see
+    /// [`super::capability`]).
+    remember: bool,
     given_up: bool,
 }
 
@@ -171,6 +174,7 @@ impl Guarded {
             deadlines,
             name: name.to_owned(),
             extended: true,
+            remember: false,
             given_up: false,
         };
         guarded.wait(deadlines.connect)?;
@@ -201,10 +205,19 @@ impl Guarded {
                     deadlines,
                     name,
                     extended,
+                    remember: false,
                     given_up: true,
                 }
             }
         }
+    }
+
+    /// Starts with extended-length APDUs or not, as [`super::capability::extended_claim`]
+    /// decided for this reader and card; a refusal met later is remembered for the reader.
+    pub fn with_capabilities(mut self, extended: bool) -> Self {
+        self.extended = extended;
+        self.remember = true;
+        self
     }
 
     /// The deadlines in force.
@@ -450,6 +463,9 @@ impl Transport for Guarded {
     }
 
     fn disable_extended_length(&mut self) {
+        if self.extended && self.remember {
+            super::capability::remember_short(&self.name);
+        }
         self.extended = false;
     }
 }

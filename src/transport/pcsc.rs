@@ -141,6 +141,20 @@ impl PcscReaders {
         }
     }
 
+    /// The ATR of the card in `reader`, as the service reports it (one non-blocking query).
+    fn atr_of(&mut self, reader: &CString) -> Option<Vec<u8>> {
+        self.with_context(|context| {
+            let mut states = [ReaderState::new(reader.clone(), State::UNAWARE)];
+            match context.get_status_change(Duration::ZERO, &mut states) {
+                Ok(()) | Err(pcsc::Error::Timeout) => {}
+                Err(e) => return Err(e),
+            }
+            let [state] = &states;
+            Ok(state.atr().to_vec())
+        })
+        .ok()
+    }
+
     /// Reader names, then whether each holds a card (one non-blocking status query).
     fn list_now(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
         self.with_context(|context| {
@@ -220,7 +234,11 @@ impl Readers for PcscReaders {
             let attempt =
                 Guarded::connect(reader, self.deadlines, move || connect_card(attempt_name));
             match attempt {
-                Ok(card) => return Ok(Box::new(card)),
+                Ok(card) => {
+                    let atr = self.atr_of(&name).unwrap_or_default();
+                    let extended = super::capability::extended_claim(reader, &atr);
+                    return Ok(Box::new(card.with_capabilities(extended)));
+                }
                 Err(
                     TransportError::NoCard
                     | TransportError::SharingViolation

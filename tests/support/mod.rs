@@ -127,6 +127,17 @@ pub fn chunks(n: usize) -> u32 {
     n.div_ceil(256) as u32
 }
 
+/// READ BINARYs of a `n`-byte DER file with extended length: the first 256 bytes, then (when
+/// more) the rest in one READ (short when it fits in 256, extended otherwise).
+pub fn ext_reads(n: usize) -> u32 {
+    1 + u32::from(n > 256)
+}
+
+/// Bytes that crossed the air in answers (data and status words).
+pub fn response_bytes(log: &[LoggedCommand]) -> usize {
+    log.iter().map(|c| c.response_len).sum()
+}
+
 pub fn log(card: &Arc<Mutex<SimCard>>) -> Vec<LoggedCommand> {
     card.lock().unwrap().log().to_vec()
 }

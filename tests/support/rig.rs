@@ -45,7 +45,7 @@ pub fn today() -> NaiveDate {
 static TURN: Mutex<()> = Mutex::new(());
 
 /// How many tests in `tests/e2e_pcscd.rs` take the rig (a test there counts them).
-pub const E2E_TESTS: usize = 12;
+pub const E2E_TESTS: usize = 13;
 
 const HOW_TO_ENABLE: &str = "To run them: install the Debian packages `pcscd vsmartcard-vpcd`, \
 start `pcscd -f &` as root (no systemd needed), and run `cargo test` again (or `.ci/run`, which \
@@ -375,12 +375,22 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_myna-kigen")
 }
 
+/// A cache folder of its own for each run of the binary, so a reader one test's card made
+/// remembered as short-APDU-only does not change another test's counts (a test of the cache
+/// passes its own `MYNA_KIGEN_CACHE_DIR`).
+pub fn fresh_cache_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("myna-kigen-cache-{}-{n}", std::process::id()))
+}
+
 /// Runs `myna-kigen args…` with extra environment, killing it after 20 s (a hang fails).
 pub fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let started = Instant::now();
     let mut cmd = Command::new(bin());
     cmd.args(args)
         .env("LANG", "C.UTF-8")
+        .env("MYNA_KIGEN_CACHE_DIR", fresh_cache_dir())
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .stdin(Stdio::null())
@@ -440,6 +450,7 @@ impl Running {
         let mut child = Command::new(bin())
             .args(args)
             .env("LANG", "C.UTF-8")
+            .env("MYNA_KIGEN_CACHE_DIR", fresh_cache_dir())
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .stdin(Stdio::null())

@@ -216,7 +216,7 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
         return;
     }
     match app.card.clone() {
-        Some(CardView::Reading { .. }) => {
+        Some(CardView::Reading { early, .. }) => {
             ui.vertical_centered(|ui| {
                 ui.add_space(40.0 * s);
                 ui.add(egui::Spinner::new().size(48.0 * s));
@@ -225,6 +225,16 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
                         .size(30.0 * s)
                         .strong(),
                 );
+                // The date first: read from the certificate's first bytes, not yet checked.
+                if let Some(d) = early {
+                    ui.add_space(16.0 * s);
+                    ui.label(RichText::new(Phrase::EarlyDateChecking.text(lang)).size(20.0 * s));
+                    ui.label(
+                        RichText::new(messages::date_with_wareki(d, lang))
+                            .size(34.0 * s)
+                            .strong(),
+                    );
+                }
             });
         }
         Some(CardView::Failed { error, removed, .. }) => {

@@ -543,6 +543,7 @@ fn the_log_never_holds_verify_data() {
             command: h("00 20 00 80"),
             verify_with_data: false,
             sw: 0x63C5,
+            response_len: 2,
         }
     );
     assert_eq!(
@@ -551,6 +552,7 @@ fn the_log_never_holds_verify_data() {
             command: h("00 20 00 80"),
             verify_with_data: true,
             sw: 0x9000,
+            response_len: 2,
         }
     );
     for entry in log {

@@ -114,7 +114,7 @@ fn simulated_ca_verifies_and_a_tampered_certificate_fails() {
         assert_eq!(ca_parsed.issuer(), ca_parsed.subject());
         let ee = cert::parse(&end_entity(&spec(kind)).unwrap()).unwrap();
         assert_eq!(ee.authority_key_id(), ca_parsed.subject_key_id());
-        assert_eq!(trust.check(&ee, &ca), Genuineness::Verified);
+        assert_eq!(trust.check(&ee, &ca), Genuineness::VerifiedSimulated);
         let bad = cert::parse(&tampered(ee.der())).unwrap();
         assert_eq!(trust.check(&bad, &ca), Genuineness::Failed);
         // Without the simulated root the chain checks but the root is unknown.
@@ -134,4 +134,33 @@ fn same_inputs_same_bytes() {
     let mut other = spec(CertKind::UserAuthentication);
     other.seed = "another".to_owned();
     assert_ne!(a, end_entity(&other).unwrap());
+}
+
+/// The simulated roots the product compiles in (`assets/sim/ca-*.der`) are the ones this module
+/// makes. `MYNA_KIGEN_BLESS=1` rewrites them after a deliberate change of the simulated CA.
+#[test]
+fn compiled_in_simulated_roots_are_the_simulated_cas() {
+    for (kind, file) in [
+        (CertKind::UserAuthentication, "ca-auth.der"),
+        (CertKind::Signing, "ca-sign.der"),
+    ] {
+        let made = ca_cert_der(kind).unwrap();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/sim")
+            .join(file);
+        if std::env::var_os("MYNA_KIGEN_BLESS").is_some() {
+            std::fs::write(&path, &made).unwrap();
+        }
+        let role = match kind {
+            CertKind::UserAuthentication => CertRole::UserAuthentication,
+            CertKind::Signing => CertRole::Signing,
+        };
+        let compiled = cert::SIMULATED_ROOT_DER
+            .iter()
+            .find(|(r, _, _)| *r == role)
+            .map(|(_, _, der)| *der)
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), made, "{file}");
+        assert_eq!(compiled, made.as_slice(), "{file}: rebuild after blessing");
+    }
 }

@@ -142,7 +142,11 @@ fn every_scenario_card_reads_as_it_should() {
         assert_eq!(parsed.role(), Some(CertRole::UserAuthentication));
         assert_eq!(parsed.expiry_date(), dates.cert_expiry, "{s}");
         assert_eq!(parsed.not_before_date(), dates.issued);
-        assert_eq!(trust.check(&parsed, &ca), Genuineness::Verified, "{s}");
+        assert_eq!(
+            trust.check(&parsed, &ca),
+            Genuineness::VerifiedSimulated,
+            "{s}"
+        );
         let avail = c.process(&h("00 B0 88 00 03"));
         let sign_ca = c.process(&h("00 A4 02 0C 02 00 02"));
         if s == Scenario::NoSign {
