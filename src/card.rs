@@ -116,8 +116,8 @@ pub struct PinFile {
     pub app: [u8; 10],
     /// Its file identifier.
     pub fid: [u8; 2],
-    /// The tries a fresh PIN has.
-    pub max: u8,
+    /// The tries a fresh PIN has, where domain.md states it (`None`: not known, and not shown).
+    pub max: Option<u8>,
 }
 
 /// Every PIN file of domain.md, in the order [`CardSession::pins`] reads them (grouped by
@@ -125,57 +125,56 @@ pub struct PinFile {
 ///
 /// `max`: 3 for the JPKI user-authentication PIN, 5 for the signing password, 3 for the
 /// 券面事項入力補助 PIN (domain.md). For 照合番号A/B and the 住基 PIN domain.md states no
-/// number: 3 is assumed for the 4-digit 住基 PIN (same kind of PIN as the other 4-digit ones)
-/// and 10 for the 照合番号A/B files. The tries left the card reports are authoritative; when
-/// a card reports more than `max`, the reported number raises `max`.
+/// number, so none is assumed: those show the tries left alone. The tries left the card reports
+/// are authoritative; when a card reports more than a known `max`, the reported number raises it.
 pub const PIN_FILES: [PinFile; 8] = [
     PinFile {
         id: PinId::Auth,
         app: JPKI_AID,
         fid: EF_AUTH_PIN,
-        max: 3,
+        max: Some(3),
     },
     PinFile {
         id: PinId::Sign,
         app: JPKI_AID,
         fid: EF_SIGN_PIN,
-        max: 5,
+        max: Some(5),
     },
     PinFile {
         id: PinId::KenmenHojo,
         app: KENMEN_HOJO_AID,
         fid: [0x00, 0x11],
-        max: 3,
+        max: Some(3),
     },
     PinFile {
         id: PinId::KenmenHojoA,
         app: KENMEN_HOJO_AID,
         fid: [0x00, 0x14],
-        max: 10,
+        max: None,
     },
     PinFile {
         id: PinId::KenmenHojoB,
         app: KENMEN_HOJO_AID,
         fid: [0x00, 0x15],
-        max: 10,
+        max: None,
     },
     PinFile {
         id: PinId::KenmenKakuninA,
         app: KENMEN_KAKUNIN_AID,
         fid: [0x00, 0x13],
-        max: 10,
+        max: None,
     },
     PinFile {
         id: PinId::KenmenKakuninB,
         app: KENMEN_KAKUNIN_AID,
         fid: [0x00, 0x12],
-        max: 10,
+        max: None,
     },
     PinFile {
         id: PinId::Juki,
         app: JUKI_AID,
         fid: [0x00, 0x1C],
-        max: 3,
+        max: None,
     },
 ];
 
@@ -189,8 +188,8 @@ pub struct PinStatus {
     pub id: PinId,
     /// Its file identifier.
     pub fid: [u8; 2],
-    /// The tries a fresh PIN has (see [`PIN_FILES`]).
-    pub max: u8,
+    /// The tries a fresh PIN has, when known (see [`PIN_FILES`]).
+    pub max: Option<u8>,
     /// Tries left, when the card tells (`Some(0)` when blocked).
     pub tries_left: Option<u8>,
     /// The counter's state.
@@ -472,7 +471,7 @@ impl<'a> CardSession<'a> {
         let (key, max) = PIN_FILES
             .iter()
             .find(|p| p.app == app_aid && p.fid == fid)
-            .map_or((PinId::Other, 0), |p| (p.id, p.max));
+            .map_or((PinId::Other, None), |p| (p.id, p.max));
         let mut status = PinStatus {
             id: key,
             fid,
@@ -499,7 +498,7 @@ impl<'a> CardSession<'a> {
             }
             StatusWord::TriesLeft(n) => {
                 status.tries_left = Some(n);
-                status.max = status.max.max(n);
+                status.max = status.max.map(|m| m.max(n));
                 status.state = PinState::Ok;
             }
             StatusWord::Ok => status.state = PinState::Verified,

@@ -319,15 +319,15 @@ fn each_pin_state_in_the_report() {
     // ok
     let (_, mut t) = shared(builder(Scenario::Valid).build());
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, PinId::Auth), (Some(3), 3, PinState::Ok));
-    assert_eq!(pin(&r, PinId::Sign), (Some(5), 5, PinState::Ok));
+    assert_eq!(pin(&r, PinId::Auth), (Some(3), Some(3), PinState::Ok));
+    assert_eq!(pin(&r, PinId::Sign), (Some(5), Some(5), PinState::Ok));
     assert!(!r.warnings.contains(&Warning::PinLocked));
     assert_eq!(r.pins.len(), 2);
     // 1 try left, locked
     let (_, mut t) = shared(builder(Scenario::Locked).build());
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, PinId::Auth), (Some(1), 3, PinState::Ok));
-    assert_eq!(pin(&r, PinId::Sign), (Some(0), 5, PinState::Locked));
+    assert_eq!(pin(&r, PinId::Auth), (Some(1), Some(3), PinState::Ok));
+    assert_eq!(pin(&r, PinId::Sign), (Some(0), Some(5), PinState::Locked));
     assert_eq!(
         r.warnings
             .iter()
@@ -370,8 +370,8 @@ fn each_pin_state_in_the_report() {
     }
     t.reconnect(false).unwrap();
     let r = read(&mut t, &TrustStore::jlis()).unwrap();
-    assert_eq!(pin(&r, PinId::Auth), (None, 3, PinState::Verified));
-    assert_eq!(pin(&r, PinId::Sign), (Some(5), 5, PinState::Ok));
+    assert_eq!(pin(&r, PinId::Auth), (None, Some(3), PinState::Verified));
+    assert_eq!(pin(&r, PinId::Sign), (Some(5), Some(5), PinState::Ok));
     assert_eq!(
         r.apdus,
         9 + 2,
@@ -385,7 +385,7 @@ fn each_pin_state_in_the_report() {
             .build(),
     );
     let r = read(&mut t, &store).unwrap();
-    assert_eq!(pin(&r, PinId::Sign), (None, 5, PinState::Unavailable));
+    assert_eq!(pin(&r, PinId::Sign), (None, Some(5), PinState::Unavailable));
 }
 
 // --- Removal at every APDU index ---

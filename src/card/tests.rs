@@ -511,7 +511,10 @@ fn pin_case(answer: Vec<u8>) -> PinStatus {
 #[test]
 fn each_pin_state() {
     let p = pin_case(sw(0x63C5));
-    assert_eq!((p.state, p.tries_left, p.max), (PinState::Ok, Some(5), 5));
+    assert_eq!(
+        (p.state, p.tries_left, p.max),
+        (PinState::Ok, Some(5), Some(5))
+    );
     let p = pin_case(sw(0x63C2));
     assert_eq!((p.state, p.tries_left), (PinState::Ok, Some(2)));
     let p = pin_case(sw(0x63C0));
@@ -530,7 +533,10 @@ fn each_pin_state() {
     assert_eq!((p.state, p.tries_left), (PinState::Unavailable, None));
     // More tries than documented: the card's number wins.
     let p = pin_case(sw(0x63C9));
-    assert_eq!((p.state, p.tries_left, p.max), (PinState::Ok, Some(9), 9));
+    assert_eq!(
+        (p.state, p.tries_left, p.max),
+        (PinState::Ok, Some(9), Some(9))
+    );
 }
 
 fn verify_case(answer: Vec<u8>) -> (Result<VerifyOutcome, CardError>, Vec<Vec<u8>>) {
@@ -612,7 +618,7 @@ fn missing_pin_file_is_unavailable() {
     let p = c.pin_status(JPKI_AID, EF_AUTH_PIN).unwrap();
     assert_eq!(
         (p.id, p.state, p.max),
-        (PinId::Auth, PinState::Unavailable, 3)
+        (PinId::Auth, PinState::Unavailable, Some(3))
     );
 }
 

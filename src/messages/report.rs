@@ -258,8 +258,14 @@ pub fn pin(p: &PinReport, lang: Lang) -> String {
         }
         (PinState::Verified, _, Lang::Ja) => "入力済み (このカードの接続中)".to_owned(),
         (PinState::Verified, _, Lang::En) => "already verified in this session".to_owned(),
-        (PinState::Ok, Some(t), Lang::Ja) => format!("残り{t}回 / {}回", p.max),
-        (PinState::Ok, Some(t), Lang::En) => format!("{t} of {} tries left", p.max),
+        (PinState::Ok, Some(t), Lang::Ja) => match p.max {
+            Some(max) => format!("残り{t}回 / {max}回"),
+            None => format!("残り{t}回"),
+        },
+        (PinState::Ok, Some(t), Lang::En) => match p.max {
+            Some(max) => format!("{t} of {max} tries left"),
+            None => format!("{t} tries left"),
+        },
         (_, _, Lang::Ja) => "不明".to_owned(),
         (_, _, Lang::En) => "unknown".to_owned(),
     }

@@ -158,7 +158,7 @@ fn every_message_in_both_languages() {
     ] {
         let r = PinReport {
             tries_left: Some(2),
-            max: 3,
+            max: Some(3),
             state,
         };
         let (ja, en) = both(|l| pin(&r, l));
@@ -260,16 +260,25 @@ fn tries_and_days_in_words() {
     assert_eq!(days_left(-1, Lang::En), "expired 1 day ago");
     let locked = PinReport {
         tries_left: Some(0),
-        max: 5,
+        max: Some(5),
         state: PinState::Locked,
     };
     assert!(tries_before_asking(Some(&locked), Lang::En).contains("LOCKED"));
     let three = PinReport {
         tries_left: Some(3),
-        max: 5,
+        max: Some(5),
         state: PinState::Ok,
     };
     assert!(tries_before_asking(Some(&three), Lang::En).contains("3 tries left"));
+    // A maximum nobody documents is not shown.
+    let unknown_max = PinReport {
+        tries_left: Some(3),
+        max: None,
+        state: PinState::Ok,
+    };
+    assert_eq!(pin(&unknown_max, Lang::En), "3 tries left");
+    assert_eq!(pin(&unknown_max, Lang::Ja), "残り3回");
+    assert_eq!(pin(&three, Lang::En), "3 of 5 tries left");
     assert!(
         sign_error(
             &SignError::WrongPassword { tries_left: 4 },

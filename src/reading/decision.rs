@@ -91,7 +91,7 @@ mod tests {
     fn pin(state: PinState, tries_left: Option<u8>) -> PinReport {
         PinReport {
             tries_left,
-            max: 5,
+            max: Some(5),
             state,
         }
     }

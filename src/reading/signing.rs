@@ -124,7 +124,7 @@ impl Reader<'_> {
                 // A correct password resets the counter to its maximum (ISO/IEC 7816-4 retry
                 // counters); asking the card again now would only answer "verified".
                 if let Some(p) = report.pins.get_mut(&PinId::Sign) {
-                    p.tries_left = Some(p.max);
+                    p.tries_left = p.max;
                     p.state = PinState::Ok;
                 }
             }

@@ -265,8 +265,9 @@ pub struct CertReport {
 pub struct PinReport {
     /// Tries left, when the card tells.
     pub tries_left: Option<u8>,
-    /// Tries a fresh PIN has.
-    pub max: u8,
+    /// Tries a fresh PIN has, where it is known (`null` in JSON for the 照合番号 and 住基 PINs:
+    /// no number is documented for them, so none is shown).
+    pub max: Option<u8>,
     /// The counter's state.
     pub state: PinState,
 }
