@@ -355,10 +355,15 @@ struct PcscTransaction<'a> {
 
 impl Transaction for PcscTransaction<'_> {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let answer = self
-            .tx
-            .transmit(command, &mut self.buffer)
-            .map_err(map_error)?;
+        // The card was there when the transaction began: "no card" now means it was removed
+        // (pcscd says one or the other depending on when it noticed).
+        let answer =
+            self.tx
+                .transmit(command, &mut self.buffer)
+                .map_err(|e| match map_error(e) {
+                    TransportError::NoCard => TransportError::CardRemoved,
+                    other => other,
+                })?;
         if answer.len() < 2 {
             return Err(TransportError::MalformedResponse);
         }
