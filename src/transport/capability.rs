@@ -1,5 +1,6 @@
 //! Whether to try extended-length APDUs on a card, decided before anything is sent: what the
-//! card's ATR declares, and a small cache of readers that refused them before, kept across runs
+//! reader says (its PC/SC part 10 properties, when the driver offers them), what the card's ATR
+//! declares, and a small cache of readers that refused them before, kept across runs
 //! (reader names only: nothing from any card). A reading that has to fall back still does, and
 //! then the reader is remembered, so no later run spends a failed command on it.
 
@@ -46,6 +47,45 @@ pub fn extended_from_atr(atr: &[u8]) -> Option<bool> {
             return value.get(2).map(|b| b & 0x40 != 0);
         }
         i += 1 + len;
+    }
+    None
+}
+
+/// PC/SC part 10: the feature asking a reader's properties as TLVs.
+pub const FEATURE_GET_TLV_PROPERTIES: u8 = 0x12;
+
+/// PC/SC part 10 property: the largest APDU data size the reader takes (0: short APDUs only).
+const PROPERTY_MAX_APDU_DATA_SIZE: u8 = 0x0A;
+
+/// The control code of `feature` in a part 10 GET_FEATURE_REQUEST answer: tag, length 4, the
+/// code big-endian. `None` when the reader does not offer it.
+pub fn feature_code(features: &[u8], feature: u8) -> Option<u32> {
+    let mut rest = features;
+    while let [tag, len, tail @ ..] = rest {
+        let value = tail.get(..usize::from(*len))?;
+        if *tag == feature {
+            return <[u8; 4]>::try_from(value).ok().map(u32::from_be_bytes);
+        }
+        rest = tail.get(usize::from(*len)..)?;
+    }
+    None
+}
+
+/// What a reader's part 10 properties (tag, length, value little-endian) say about extended
+/// length: `Some(false)` when its largest APDU data size is 0 (short APDUs only), `Some(true)`
+/// when it takes at least a certificate's worth, `None` when it does not say.
+pub fn extended_from_properties(properties: &[u8]) -> Option<bool> {
+    let mut rest = properties;
+    while let [tag, len, tail @ ..] = rest {
+        let value = tail.get(..usize::from(*len))?;
+        if *tag == PROPERTY_MAX_APDU_DATA_SIZE {
+            let mut le = [0u8; 4];
+            for (slot, byte) in le.iter_mut().zip(value.iter().take(4)) {
+                *slot = *byte;
+            }
+            return Some(u32::from_le_bytes(le) > 0);
+        }
+        rest = tail.get(usize::from(*len)..)?;
     }
     None
 }
@@ -143,6 +183,30 @@ mod tests {
     }
 
     #[test]
+    fn part_10_features_and_properties() {
+        // GET_FEATURE_REQUEST: VERIFY_PIN_DIRECT (06) and GET_TLV_PROPERTIES (12).
+        let features = h("06 04 42 33 00 06 12 04 42 33 00 12");
+        assert_eq!(
+            feature_code(&features, FEATURE_GET_TLV_PROPERTIES),
+            Some(0x4233_0012)
+        );
+        assert_eq!(feature_code(&features, 0x01), None);
+        assert_eq!(feature_code(&h("12 04 42 33"), 0x12), None, "cut short");
+        assert_eq!(feature_code(&h("12 02 42 33"), 0x12), None, "not 4 bytes");
+        // wLcdLayout (01), then dwMaxAPDUDataSize (0A) little-endian.
+        assert_eq!(
+            extended_from_properties(&h("01 02 00 00 0A 04 00 00 01 00")),
+            Some(true)
+        );
+        assert_eq!(
+            extended_from_properties(&h("01 02 00 00 0A 04 00 00 00 00")),
+            Some(false)
+        );
+        assert_eq!(extended_from_properties(&h("01 02 00 00")), None);
+        assert_eq!(extended_from_properties(&h("0A 04 00")), None, "cut short");
+    }
+
+    #[test]
     fn arbitrary_atrs_never_panic() {
         let mut x: u32 = 7;
         for _ in 0..20_000 {
@@ -154,6 +218,8 @@ mod tests {
                 })
                 .collect();
             let _ = extended_from_atr(&atr);
+            let _ = feature_code(&atr, FEATURE_GET_TLV_PROPERTIES);
+            let _ = extended_from_properties(&atr);
         }
     }
 }

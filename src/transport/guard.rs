@@ -102,6 +102,8 @@ enum Request {
 /// What the worker answers: one reply per request, none for [`Request::End`].
 enum Reply {
     Done,
+    /// Connected; the transport's own claim about extended length.
+    Connected(bool),
     Bytes(Vec<u8>),
     Present(Option<bool>),
 }
@@ -154,7 +156,8 @@ impl Guarded {
             .spawn(move || {
                 match connect() {
                     Ok(transport) => {
-                        if outbox.send(Ok(Reply::Done)).is_ok() {
+                        let claim = transport.supports_extended_length();
+                        if outbox.send(Ok(Reply::Connected(claim))).is_ok() {
                             serve(transport, &inbox, &outbox);
                         }
                     }
@@ -177,7 +180,9 @@ impl Guarded {
             remember: false,
             given_up: false,
         };
-        guarded.wait(deadlines.connect)?;
+        if let Reply::Connected(claim) = guarded.wait(deadlines.connect)? {
+            guarded.extended = claim;
+        }
         Ok(guarded)
     }
 
@@ -212,10 +217,11 @@ impl Guarded {
         }
     }
 
-    /// Starts with extended-length APDUs or not, as [`super::capability::extended_claim`]
-    /// decided for this reader and card; a refusal met later is remembered for the reader.
+    /// Starts with extended-length APDUs only when the transport's own claim (the reader's
+    /// properties, made on connecting) and [`super::capability::extended_claim`] (the card's
+    /// ATR, the cache) both allow it; a refusal met later is remembered for the reader.
     pub fn with_capabilities(mut self, extended: bool) -> Self {
-        self.extended = extended;
+        self.extended = self.extended && extended;
         self.remember = true;
         self
     }

@@ -328,12 +328,28 @@ fn connect_card(reader: CString) -> Result<PcscTransport, TransportError> {
     let card = context
         .connect(&reader, ShareMode::Shared, Protocols::T0 | Protocols::T1)
         .map_err(map_error)?;
+    let extended_by_reader = reader_extended(&card);
     Ok(PcscTransport {
         name: reader.to_string_lossy().into_owned(),
         context,
         card,
         reader,
+        extended_by_reader,
     })
+}
+
+/// What the reader's PC/SC part 10 properties say about extended length (GET_FEATURE_REQUEST,
+/// then GET_TLV_PROPERTIES): `None` when the driver offers neither, as many do.
+fn reader_extended(card: &pcsc::Card) -> Option<bool> {
+    let mut buffer = [0u8; 256];
+    let features = card
+        .control(pcsc::ctl_code(3400), &[], &mut buffer)
+        .ok()?
+        .to_vec();
+    let code =
+        super::capability::feature_code(&features, super::capability::FEATURE_GET_TLV_PROPERTIES)?;
+    let properties = card.control(code as _, &[], &mut buffer).ok()?;
+    super::capability::extended_from_properties(properties)
 }
 
 /// One card connected through PC/SC (shared mode; each reading runs in a transaction). Lives
@@ -343,6 +359,8 @@ struct PcscTransport {
     card: pcsc::Card,
     reader: CString,
     name: String,
+    /// The reader's part 10 claim about extended length, when it makes one.
+    extended_by_reader: Option<bool>,
 }
 
 /// A PC/SC transaction: no other program talks to the card until it is dropped.
@@ -437,7 +455,7 @@ impl Transport for PcscTransport {
     }
 
     fn supports_extended_length(&self) -> bool {
-        true
+        self.extended_by_reader.unwrap_or(true)
     }
 
     fn disable_extended_length(&mut self) {}
