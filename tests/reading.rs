@@ -148,6 +148,72 @@ fn genuineness_through_the_simulated_card() {
 }
 
 #[test]
+fn a_certificate_forged_in_a_jlis_roots_name_is_failed_without_a_ca_read() {
+    let genuine = scenario_auth_cert(Scenario::Valid);
+    // The three user-authentication roots (generations 1 to 3).
+    for (i, root) in myna_kigen::cert::JLIS_ROOT_DER.iter().take(3).enumerate() {
+        let forged =
+            certs::forged_in_the_name_of(&genuine, root, CertKind::UserAuthentication).unwrap();
+        // The card's EF 000B holds a look-alike CA (the simulated one): it is never read.
+        for store in [sim_store(), TrustStore::jlis()] {
+            let (card, mut t) = shared(builder(Scenario::Valid).auth_cert(forged.clone()).build());
+            let r = read(&mut t, &store).unwrap();
+            assert_eq!(
+                auth(&r).genuine,
+                Genuineness::Failed,
+                "generation {}",
+                i + 1
+            );
+            assert!(r.warnings.contains(&Warning::NotGenuine));
+            assert!(
+                !reads_auth_ca(&log(&card)),
+                "settled by the compiled-in key"
+            );
+            assert_eq!(r.apdus, apdus(&card));
+        }
+    }
+    // Through the product's own reader (the process-wide store), in plain words.
+    let forged = certs::forged_in_the_name_of(
+        &genuine,
+        myna_kigen::cert::JLIS_ROOT_DER[1],
+        CertKind::UserAuthentication,
+    )
+    .unwrap();
+    let (_, mut t) = shared(builder(Scenario::Valid).auth_cert(forged).build());
+    let r = Reader::jlis().read(&mut t, &options()).unwrap();
+    assert_eq!(auth(&r).genuine, Genuineness::Failed);
+    assert!(!messages::warning(Warning::NotGenuine, Lang::Ja, Surface::CommandLine).is_empty());
+}
+
+#[test]
+fn the_first_256_bytes_hold_the_expiry_and_it_comes_after_the_3rd_command() {
+    let der = scenario_auth_cert(Scenario::Valid);
+    let whole = myna_kigen::cert::parse(&der).unwrap().not_after();
+    let head = &der[..256];
+    assert_eq!(myna_kigen::cert::not_after_from_head(head), Some(whole));
+    // Too few bytes, or not a certificate's start: nothing, and no panic.
+    for cut in [0, 1, 4, 8, 20, 60] {
+        assert_eq!(
+            myna_kigen::cert::not_after_from_head(&der[..cut]),
+            None,
+            "{cut}"
+        );
+    }
+    let mut wrong = der.clone();
+    wrong[4] = 0x31;
+    assert_eq!(myna_kigen::cert::not_after_from_head(&wrong), None);
+    // Through a reading: handed on once, after the 3rd command, before the report.
+    let (_, mut t) = shared(builder(Scenario::Valid).build());
+    let mut early = Vec::new();
+    let r = Reader::new(&sim_store())
+        .read_with(&mut t, &options(), &mut |d| early.push(d))
+        .unwrap();
+    assert_eq!(early.len(), 1);
+    assert_eq!(early[0].apdus, 3);
+    assert_eq!(early[0].expiry, auth(&r).expiry);
+}
+
+#[test]
 fn an_unknown_root_is_read_once_then_its_key_is_kept() {
     let ca_len = sim_auth_ca().len();
     for extended in [true, false] {

@@ -520,6 +520,40 @@ pub fn end_entity(spec: &EndEntity) -> Result<Vec<u8>, SimError> {
     sign_tbs(tbs, ca)
 }
 
+/// `der` (a simulated end-entity certificate of `kind`) re-issued in the name of `root` (a CA
+/// certificate, e.g. one of the J-LIS roots): its issuer and authority key identifier become the
+/// root's while the simulated CA signs it. A forgery, for tests of the genuineness check.
+pub fn forged_in_the_name_of(der: &[u8], root: &[u8], kind: CertKind) -> Result<Vec<u8>, SimError> {
+    use der::Decode;
+    let cert = Certificate::from_der(der).map_err(err("certificate"))?;
+    let root = Certificate::from_der(root).map_err(err("root"))?;
+    let ski_oid = oid("2.5.29.14")?;
+    let ski = root
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == ski_oid)
+        .ok_or_else(|| SimError::Certificate("the root has no key identifier".to_owned()))?;
+    let ski = SubjectKeyIdentifier::from_der(ski.extn_value.as_bytes()).map_err(err("ski"))?;
+    let aki = AuthorityKeyIdentifier {
+        key_identifier: Some(ski.0),
+        authority_cert_issuer: None,
+        authority_cert_serial_number: None,
+    }
+    .to_der()
+    .map_err(err("aki"))?;
+    let mut tbs = cert.tbs_certificate;
+    tbs.issuer = root.tbs_certificate.subject;
+    let aki_oid = oid("2.5.29.35")?;
+    for extension in tbs.extensions.iter_mut().flatten() {
+        if extension.extn_id == aki_oid {
+            extension.extn_value = OctetString::new(aki.clone()).map_err(err("aki"))?;
+        }
+    }
+    sign_tbs(tbs, ca_key(kind)?)
+}
+
 /// The same certificate with one bit of its signature flipped: it still parses, and its
 /// signature no longer checks.
 pub fn tampered(der: &[u8]) -> Vec<u8> {
