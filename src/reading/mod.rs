@@ -51,7 +51,8 @@ pub struct Reader<'t> {
 }
 
 impl Reader<'static> {
-    /// The product's reader: the compiled-in J-LIS roots, one key cache for the process.
+    /// The product's reader: the six compiled-in J-LIS roots (and the simulated card's two,
+    /// reported as verified-simulated, never as genuine), one key cache for the process.
     pub fn jlis() -> Self {
         Reader {
             trust: TrustStore::global(),
