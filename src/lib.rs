@@ -23,6 +23,8 @@ pub mod card;
 pub mod cert;
 pub mod cli;
 pub mod clock;
+pub mod fuzzing;
+#[cfg(feature = "gui")]
 pub mod gui;
 pub mod ics;
 pub mod messages;

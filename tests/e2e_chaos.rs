@@ -266,3 +266,113 @@ fn pcscd_stopped_during_a_reading_ends_it_with_a_typed_error() {
     assert_eq!(got.code, Some(0), "{got:?}");
     drop(placed);
 }
+
+/// `simulate --mute-at N` and `--empty-at N`, the faults by hand (docs/testing.md, "The rig by
+/// hand"): the mute card ends `read` with `card_not_answering` and stays mute until `simulate`
+/// stops; the empty answer ends it with a typed error that is not a removal.
+#[test]
+fn simulate_goes_mute_or_answers_empty_at_the_nth_command() {
+    let Some(_rig) = Rig::take() else { return };
+    let simulate = |fault: &str, n: &str| {
+        let sim = Running::start(&[
+            "simulate",
+            "--vpcd",
+            ADDR0,
+            "--scenario",
+            "valid",
+            "--today",
+            TODAY,
+            fault,
+            n,
+        ]);
+        wait_present(READER0, true, NOTICE).unwrap();
+        sim
+    };
+
+    let mut sim = simulate("--mute-at", "3");
+    let got = run_env(&read_args(), &ONE_SECOND);
+    no_panic(&got, "mute at 3");
+    assert!(got.took < Duration::from_secs(15), "{got:?}");
+    assert_eq!(got.code, Some(6), "{got:?}");
+    assert_eq!(error_code(&got, "mute at 3"), "card_not_answering");
+    // Still mute for the next program: the same error, not a report.
+    let again = run_env(&read_args(), &ONE_SECOND);
+    assert_eq!(again.code, Some(6), "{again:?}");
+    let stderr = sim.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    wait_present(READER0, false, NOTICE).unwrap();
+    std::thread::sleep(SETTLE);
+
+    // Debian's vpcd (3.3) does not pass an empty answer on: its reader waits for more, so
+    // through pcscd the card looks mute from that command on (docs/testing.md).
+    let mut sim = simulate("--empty-at", "2");
+    let got = run_env(&read_args(), &ONE_SECOND);
+    no_panic(&got, "empty at 2");
+    assert!(got.took < Duration::from_secs(15), "{got:?}");
+    assert_eq!(got.code, Some(6), "{got:?}");
+    let code = error_code(&got, "empty at 2");
+    assert_ne!(code, "card_removed", "{got:?}");
+    let stderr = sim.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    wait_present(READER0, false, NOTICE).unwrap();
+    std::thread::sleep(SETTLE);
+}
+
+/// `watch --json` with a card that goes mute at its third command: an `error` line with
+/// `card_not_answering` within 15 s, `watch` keeps running and reports the next card.
+#[test]
+fn watch_gives_a_mute_card_up_and_reads_the_next() {
+    let Some(rig) = Rig::take() else { return };
+    let mut watch = Running::start_env(&["watch", "--json", "--today", TODAY], &ONE_SECOND);
+    let placed = rig.place(ADDR0, READER0, builder().mute_at(3).build());
+    let (event, others) = watch.event_of(&["error", "card"], Duration::from_secs(15));
+    let event = event.unwrap_or_else(|| panic!("watch said nothing of the mute card: {others:?}"));
+    assert_eq!(event["event"], "error", "{event}");
+    let code = event["error"]["code"].as_str().unwrap_or_default();
+    assert!(NOT_ANSWERING_CODES.contains(&code), "{event}");
+    assert!(watch.exited().is_none(), "watch ended with the mute card");
+    drop(placed);
+    std::thread::sleep(SETTLE);
+    let placed = rig.place(ADDR0, READER0, builder().build());
+    let (card, others) = watch.event_of(&["card", "error"], Duration::from_secs(10));
+    let card = card.unwrap_or_else(|| panic!("no report for the next card: {others:?}"));
+    assert_eq!(card["event"], "card", "{card}");
+    assert_eq!(card["auth"]["read"], true, "{card}");
+    drop(placed);
+    assert_eq!(watch.interrupt(Duration::from_secs(3)), Some(0), "Ctrl-C");
+    let stderr = watch.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `watch --json` with pcscd stopped in the middle of a reading (250 ms per answer): an `error`
+/// line, `watch` keeps running, and once pcscd is back a card placed is reported.
+#[test]
+fn watch_survives_pcscd_stopping_during_a_reading() {
+    let Some(rig) = Rig::take() else { return };
+    let mut watch = Running::start(&["watch", "--json", "--today", TODAY]);
+    let placed = rig.place(
+        ADDR0,
+        READER0,
+        builder().latency(Duration::from_millis(250)).build(),
+    );
+    std::thread::sleep(Duration::from_millis(900));
+    stop_pcscd();
+    let (error, others) = watch.event_of(&["error"], Duration::from_secs(15));
+    // Whatever happens next, pcscd runs again for the other tests.
+    start_pcscd();
+    drop(placed);
+    let error = error.unwrap_or_else(|| panic!("watch said nothing: {others:?}"));
+    assert!(error["error"]["code"].is_string(), "{error}");
+    assert!(watch.exited().is_none(), "watch ended with pcscd");
+    std::thread::sleep(SETTLE);
+    let placed = rig.place(ADDR1, READER1, builder().build());
+    let (card, others) = watch.event_of(&["card"], Duration::from_secs(10));
+    assert!(
+        card.is_some(),
+        "no report after pcscd came back: {others:?}"
+    );
+    drop(placed);
+    assert_eq!(watch.interrupt(Duration::from_secs(3)), Some(0), "Ctrl-C");
+    let stderr = watch.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -24,7 +24,7 @@ use myna_kigen::messages::{self, Lang, Surface};
 use myna_kigen::monitor::{ReadFn, SignFn};
 use myna_kigen::reading::{EarlyDate, ReadError, ReadOptions, Reader, SignRequest};
 use myna_kigen::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
-use myna_kigen::transport::Transport;
+use myna_kigen::transport::{Deadlines, Transport};
 
 // ---- the simulated readers, read by the product's own reading ----
 
@@ -37,7 +37,13 @@ struct Rig {
 
 impl Rig {
     fn new() -> Self {
-        let readers = SimReaders::new();
+        Self::of(SimReaders::new())
+    }
+    /// Readers whose cards run behind deadlines, as PC/SC cards do.
+    fn with_deadlines(deadlines: Deadlines) -> Self {
+        Self::of(SimReaders::new().with_deadlines(deadlines))
+    }
+    fn of(readers: SimReaders) -> Self {
         Rig {
             handle: readers.handle(),
             readers: Arc::new(Mutex::new(Some(readers))),
@@ -275,6 +281,53 @@ fn failures_in_plain_words() {
         Lang::En,
         Surface::Window,
     ));
+}
+
+/// A card that goes mute in the middle of a reading (issue 14): the worker gives it up at the
+/// deadline and the window says so in words; frames keep coming meanwhile (the UI thread never
+/// waits on the card) and the window answers clicks; taken off and replaced by a good card, the
+/// window reads that one.
+#[test]
+fn a_card_that_goes_mute_mid_reading_is_said_and_the_window_recovers() {
+    let rig = Rig::with_deadlines(Deadlines::scaled(Duration::from_millis(400)));
+    rig.plug("R");
+    let mut h = app(&rig, Settings::default());
+    wait_for(&mut h, "カードをリーダーに置いてください");
+    let card = rig.place_card(
+        "R",
+        Scenario::Valid.builder(today()).unwrap().mute_at(3).build(),
+    );
+    let sentence = messages::read_error(&ReadError::NotAnswering, Lang::Ja, Surface::Window);
+    let mut frames_while_mute = 0;
+    step_until(&mut h, 15, "the not-answering sentence", |h| {
+        let shown = h.query_by_label(&sentence).is_some();
+        if !shown && card.lock().unwrap().is_mute() {
+            frames_while_mute += 1;
+        }
+        shown
+    });
+    assert!(
+        frames_while_mute >= 3,
+        "{frames_while_mute} frames while the card was mute"
+    );
+    assert_eq!(
+        card.lock().unwrap().apdu_count(),
+        3,
+        "nothing sent after it went mute"
+    );
+    // The window answers input while the mute card is still on the reader.
+    h.get_by_label("English").click();
+    wait_for(
+        &mut h,
+        &messages::read_error(&ReadError::NotAnswering, Lang::En, Surface::Window),
+    );
+    h.get_by_label(messages::language_name(Lang::Ja)).click();
+    wait_for(&mut h, &sentence);
+    rig.remove("R");
+    wait_for(&mut h, "カードは取り外されました");
+    rig.place("R", Scenario::Valid);
+    wait_for(&mut h, "2029年12月8日");
+    assert!(h.query_by_label(&sentence).is_none());
 }
 
 #[test]

@@ -123,3 +123,105 @@ fn the_process_is_not_dumpable_while_a_secret_is_held() {
     assert!(ok, "{output}");
     assert!(output.contains("1 passed"), "{output}");
 }
+
+/// `read --sign` on the command line: the process is not dumpable while the password is being
+/// typed (the no-echo prompt) or read from standard input, nor while it is used, and dumpable
+/// again once the command is done.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_cli_is_not_dumpable_while_the_signing_password_is_typed() {
+    use std::io::{BufRead, Read};
+
+    use myna_kigen::cli::{Io, run_with};
+    use myna_kigen::secret::process_dumpable;
+
+    /// Standard input that notes whether the process was dumpable when it was read.
+    struct Noting {
+        text: std::io::Cursor<Vec<u8>>,
+        seen: Vec<Option<bool>>,
+    }
+    impl Read for Noting {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.seen.push(process_dumpable());
+            self.text.read(buf)
+        }
+    }
+    impl BufRead for Noting {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            self.seen.push(process_dumpable());
+            self.text.fill_buf()
+        }
+        fn consume(&mut self, n: usize) {
+            self.text.consume(n);
+        }
+    }
+
+    if in_child() {
+        let today = myna_kigen::sim::TEST_DAY;
+        assert_eq!(process_dumpable(), Some(true), "dumpable at the start");
+        // The prompt.
+        let mut asked = Vec::new();
+        let mut ask = |_: &str| {
+            asked.push(process_dumpable());
+            Ok("abc123".to_owned())
+        };
+        let mut stdin = std::io::Cursor::new(Vec::new());
+        let mut io = Io {
+            stdin: &mut stdin,
+            ask_hidden: &mut ask,
+            transport: None,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let args = [
+            "myna-kigen",
+            "read",
+            "--demo",
+            "--sign",
+            "--json",
+            "--today",
+            today,
+        ];
+        let code = run_with(args, &mut out, &mut err, &mut io);
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+        assert_eq!(asked, [Some(false)], "while the password was typed");
+        assert_eq!(process_dumpable(), Some(true), "after the prompted reading");
+        // Standard input.
+        let mut stdin = Noting {
+            text: std::io::Cursor::new(b"ABC123\n".to_vec()),
+            seen: Vec::new(),
+        };
+        let mut never = |_: &str| -> std::io::Result<String> { panic!("asked") };
+        let mut io = Io {
+            stdin: &mut stdin,
+            ask_hidden: &mut never,
+            transport: None,
+        };
+        let args = [
+            "myna-kigen",
+            "read",
+            "--demo",
+            "--sign",
+            "--password-stdin",
+            "--json",
+            "--today",
+            today,
+        ];
+        let code = run_with(args, &mut out, &mut err, &mut io);
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+        assert!(!stdin.seen.is_empty());
+        assert!(
+            stdin.seen.iter().all(|d| *d == Some(false)),
+            "while standard input was read: {:?}",
+            stdin.seen
+        );
+        assert_eq!(
+            process_dumpable(),
+            Some(true),
+            "after the reading from stdin"
+        );
+        return;
+    }
+    let (ok, output) = child("the_cli_is_not_dumpable_while_the_signing_password_is_typed");
+    assert!(ok, "{output}");
+    assert!(output.contains("1 passed"), "{output}");
+}

@@ -16,7 +16,7 @@ use crate::clock::today_jst;
 use crate::messages::{self, Lang, Surface, Text};
 use crate::reading::{self, Decision, ReadError, ReadOptions, Reader, SignError, SignRequest};
 use crate::report;
-use crate::secret::SigningPassword;
+use crate::secret::{NoCoreDump, SigningPassword};
 use crate::sim::{Scenario, SimTransport};
 use crate::transport::pcsc::PcscReaders;
 use crate::transport::{Readers, Transport};
@@ -221,6 +221,10 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'
         today,
         card_expiry_typed: args.card_expiry,
     };
+    // `read --sign`: the process is not dumpable from before the password is typed or read
+    // until the report with the signing certificate (and perhaps the holder's details) is
+    // written and gone (Linux; see `secret::NoCoreDump`).
+    let _no_dump = args.sign.then(NoCoreDump::hold);
     // A password from standard input is checked before the card is even touched.
     let mut password = None;
     if args.sign && args.password_stdin {
@@ -409,17 +413,9 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         Ok(s) => s,
         Err(code) => return code,
     };
-    let mut remove_after = args.remove_after;
+    let mut first = true;
     loop {
-        let card = scenario.builder(today).map(|b| {
-            let b = b.latency(Duration::from_millis(args.latency_ms));
-            match remove_after {
-                Some(n) => b.remove_after(n),
-                None => b,
-            }
-            .build()
-        });
-        let mut card = match card {
+        let mut card = match simulated_card(args, scenario, today, first) {
             Ok(card) => card,
             Err(e) => {
                 let _ = writeln!(err, "simulated card: {e}");
@@ -452,7 +448,7 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
                 // The card leaves the reader once (the connection closes, so pcscd sees it
                 // go), then a fresh card of the same scenario is placed again.
                 drop(stream);
-                remove_after = None;
+                first = false;
                 let _ = writeln!(out, "card removed; placing it again");
                 let _ = out.flush();
                 // pcscd notices the card gone at its next presence poll (every 400 ms). A card
@@ -467,4 +463,30 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
             }
         }
     }
+}
+
+/// The card `simulate` places: the scenario with `--latency-ms`, and on the `first` placement
+/// only, the faults asked for (`--remove-after`, `--mute-at`, `--empty-at`); a card placed again
+/// after its removal behaves.
+pub(super) fn simulated_card(
+    args: &SimulateArgs,
+    scenario: Scenario,
+    today: NaiveDate,
+    first: bool,
+) -> Result<crate::sim::SimCard, crate::sim::SimError> {
+    let mut b = scenario
+        .builder(today)?
+        .latency(Duration::from_millis(args.latency_ms));
+    if first {
+        if let Some(n) = args.remove_after {
+            b = b.remove_after(n);
+        }
+        if let Some(n) = args.mute_at {
+            b = b.mute_at(n);
+        }
+        if let Some(n) = args.empty_at {
+            b = b.empty_at(n);
+        }
+    }
+    Ok(b.build())
 }

@@ -143,6 +143,14 @@ pub struct SimulateArgs {
     /// Remove the card after this many APDUs (once), then put it back.
     #[arg(long, value_name = "N")]
     pub remove_after: Option<u32>,
+    /// Stop answering at the Nth APDU (1 is the first), staying in the reader: no answer, not
+    /// even to pcscd's presence polls, until `simulate` is stopped (which takes the card out).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub mute_at: Option<u32>,
+    /// Answer the Nth APDU (1 is the first) with an empty response (no status word), once.
+    /// Debian's vpcd does not pass an empty answer on: its reader then waits, as for a mute card.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub empty_at: Option<u32>,
     /// Delay every answer by this many milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
@@ -313,5 +321,54 @@ mod tests {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         assert_eq!(run(["myna-kigen", "--help"], &mut out, &mut err), exit::OK);
         assert!(String::from_utf8_lossy(&out).contains("read"));
+    }
+
+    #[test]
+    fn simulate_faults_are_wired_to_the_first_card_only() {
+        let cli = Cli::try_parse_from([
+            "myna-kigen",
+            "simulate",
+            "--vpcd",
+            "--empty-at",
+            "2",
+            "--mute-at",
+            "4",
+        ])
+        .unwrap();
+        let Command::Simulate(args) = cli.command else {
+            panic!("not simulate")
+        };
+        assert_eq!((args.empty_at, args.mute_at), (Some(2), Some(4)));
+        let today = crate::sim::test_day();
+        let select_jpki = [
+            0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
+            0x01,
+        ];
+        let mut card =
+            commands::simulated_card(&args, crate::sim::Scenario::Valid, today, true).unwrap();
+        assert_eq!(card.process(&select_jpki), [0x90, 0x00]);
+        assert_eq!(card.process(&select_jpki), [0u8; 0], "empty at the 2nd");
+        assert_eq!(
+            card.process(&select_jpki),
+            [0x90, 0x00],
+            "the 3rd answers again"
+        );
+        assert!(!card.is_mute());
+        assert_eq!(card.process(&select_jpki), [0u8; 0]);
+        assert!(card.is_mute(), "mute from the 4th");
+        assert_eq!(card.process(&select_jpki), [0u8; 0]);
+        // Placed again after a removal: no fault.
+        let mut again =
+            commands::simulated_card(&args, crate::sim::Scenario::Valid, today, false).unwrap();
+        for _ in 0..6 {
+            assert_eq!(again.process(&select_jpki), [0x90, 0x00]);
+        }
+        assert!(!again.is_mute());
+        // The Nth command counts from 1.
+        for bad in ["--mute-at", "--empty-at"] {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let args = ["myna-kigen", "simulate", "--vpcd", bad, "0"];
+            assert_eq!(run(args, &mut out, &mut err), exit::USAGE, "{bad} 0");
+        }
     }
 }

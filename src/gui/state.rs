@@ -16,7 +16,7 @@ use crate::card::{PinId, PinState};
 use crate::monitor::{Monitor, MonitorEvent, MonitorHandle, MonitorOptions};
 use crate::reading::{ReadError, Refusal, SignError, is_locked, needs_last_try_confirmation};
 use crate::report::{CardReport, CertSlot, PersonalReport, PinReport};
-use crate::secret::SigningPassword;
+use crate::secret::{NoCoreDump, SigningPassword};
 use crate::transport::ReaderInfo;
 
 /// What the window shows about the card (runtime state, never stored).
@@ -69,6 +69,9 @@ pub struct SignDialog {
     /// when the card did not tell).
     pub confirm_last_try: bool,
     pub(super) focus_requested: bool,
+    /// The process is not dumpable while the dialog is open (Linux), from the first character
+    /// typed.
+    _no_dump: NoCoreDump,
 }
 
 impl std::fmt::Debug for SignDialog {
@@ -93,6 +96,7 @@ impl SignDialog {
             password: Zeroizing::new(String::with_capacity(PASSWORD_FIELD_LIMIT * 4)),
             confirm_last_try: false,
             focus_requested: false,
+            _no_dump: NoCoreDump::hold(),
         }
     }
 

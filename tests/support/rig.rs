@@ -447,8 +447,14 @@ pub struct Running {
 impl Running {
     /// Starts `myna-kigen args…`.
     pub fn start(args: &[&str]) -> Running {
+        Self::start_env(args, &[])
+    }
+
+    /// Starts `myna-kigen args…` with extra environment.
+    pub fn start_env(args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut child = Command::new(bin())
             .args(args)
+            .envs(env.iter().copied())
             .env("LANG", "C.UTF-8")
             .env("MYNA_KIGEN_CACHE_DIR", fresh_cache_dir())
             .env_remove("LC_ALL")
@@ -493,6 +499,16 @@ impl Running {
         event: &str,
         timeout: Duration,
     ) -> (Option<serde_json::Value>, Vec<String>) {
+        self.event_of(&[event], timeout)
+    }
+
+    /// The next stdout line that is a JSON object whose `"event"` is one of `events`, within
+    /// `timeout`; other lines are returned in the second value.
+    pub fn event_of(
+        &self,
+        events: &[&str],
+        timeout: Duration,
+    ) -> (Option<serde_json::Value>, Vec<String>) {
         let deadline = Instant::now() + timeout;
         let mut others = Vec::new();
         loop {
@@ -502,7 +518,7 @@ impl Running {
             };
             let value: serde_json::Value = serde_json::from_str(&line)
                 .unwrap_or_else(|e| panic!("watch printed a line that is not JSON ({e}): {line}"));
-            if value["event"] == event {
+            if events.iter().any(|e| value["event"] == *e) {
                 return (Some(value), others);
             }
             others.push(line);
