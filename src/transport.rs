@@ -37,6 +37,14 @@ pub trait Transport: Send {
     /// short APDUs.
     fn disable_extended_length(&mut self);
 
+    /// The card's answer to reset as the reader reports it (a contact card's own; a
+    /// contactless card's is made up by the reader, PC/SC part 3). `None` when this transport
+    /// cannot tell. Never identifies the card (domain.md §2): at most a hint of what it can do,
+    /// such as the card-capabilities byte of its historical bytes.
+    fn atr(&self) -> Option<Vec<u8>> {
+        None
+    }
+
     /// Drops this connection and connects to the card in the same reader again, with a new
     /// handle. [`Guarded`] uses it once, when the very first command of a new connection comes
     /// back "removed" or "reset" although nothing was exchanged yet: a reader stack may hand

@@ -406,10 +406,34 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         Ok(s) => s,
         Err(code) => return code,
     };
+    let mut manners = crate::sim::Manners::REPORTED;
+    for name in &args.manners_off {
+        manners = match name.as_str() {
+            "all" => crate::sim::Manners::PLAIN,
+            name => match manners.with(name, false) {
+                Some(m) => m,
+                None => {
+                    let names = crate::sim::Manners::NAMES.join(", ");
+                    return usage(
+                        &format!("unknown manner {name:?}; one of: {names}, all"),
+                        err,
+                    );
+                }
+            },
+        };
+    }
     let mut remove_after = args.remove_after;
     loop {
         let card = scenario.builder(today).map(|b| {
-            let b = b.latency(Duration::from_millis(args.latency_ms));
+            let b = b
+                .latency(Duration::from_millis(args.latency_ms))
+                .manners(manners)
+                .atr(args.atr);
+            let b = if args.jpki_selected {
+                b.left_selected_by_another_program(&crate::sim::card::JPKI_AID)
+            } else {
+                b
+            };
             match remove_after {
                 Some(n) => b.remove_after(n),
                 None => b,

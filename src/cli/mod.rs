@@ -149,6 +149,22 @@ pub struct SimulateArgs {
     /// Anchor the scenario's dates on this JST date instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// The answer to reset: contact (card capabilities C6 01 C0, the default), contact-short
+    /// (C6 01 00, no extended length), contact-bare, contactless (made from the ATQB),
+    /// simulated.
+    #[arg(long, value_name = "PROFILE", default_value = "contact", value_parser = parse_atr)]
+    pub atr: crate::sim::AtrProfile,
+    /// The card as another program left it: the JPKI application selected.
+    #[arg(long)]
+    pub jpki_selected: bool,
+    /// Turn these reported card manners off (comma-separated names, or `all`): first-command-6f00,
+    /// empty-verify-hides-verified, blocked-6984, token-info-160, short-read-ok, partial-aid.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub manners_off: Vec<String>,
+}
+
+fn parse_atr(text: &str) -> Result<crate::sim::AtrProfile, String> {
+    text.parse()
 }
 
 /// `--lang`.

@@ -82,10 +82,15 @@ fn fake_read() -> ReadFn {
         let reader = t.reader_name().to_owned();
         let answer = {
             let mut tx = t.transaction()?;
-            tx.transmit(&[
+            let select = [
                 0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
                 0x01,
-            ])?
+            ];
+            match tx.transmit(&select)?.as_slice() {
+                // The first command after power-up (domain.md §2b), as the reading does.
+                [0x6F, 0x00] => tx.transmit(&select)?,
+                answer => answer.to_vec(),
+            }
         };
         match answer.as_slice() {
             [.., 0x90, 0x00] => {}

@@ -106,6 +106,10 @@ impl Transport for SimTransport {
     fn disable_extended_length(&mut self) {
         self.extended = false;
     }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.card.lock().ok().map(|card| card.atr())
+    }
 }
 
 struct SimTransaction<'a> {

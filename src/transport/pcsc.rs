@@ -419,6 +419,13 @@ impl Transport for PcscTransport {
 
     fn disable_extended_length(&mut self) {}
 
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.card
+            .status2_owned()
+            .ok()
+            .map(|status| status.atr().to_vec())
+    }
+
     fn reopen(&mut self) -> Result<(), TransportError> {
         self.card = self
             .context
