@@ -22,7 +22,7 @@ use crate::clock::today_jst;
 use crate::reading::{ReadError, ReadOptions, Reader, SignError, SignRequest};
 use crate::report::CardReport;
 use crate::secret::SigningPassword;
-use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
+use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker, connect_settled};
 
 /// The function that reads one connected card (in the product: [`Reader::read`]).
 pub type ReadFn =
@@ -443,9 +443,9 @@ impl Worker {
             today: options.today.unwrap_or_else(today_jst),
             card_expiry_typed: options.card_expiry_typed,
         };
-        let result = self
-            .readers
-            .connect(reader)
+        // A sharing violation right after insertion (another program still holds the card) is
+        // waited out for a moment; only a lasting one is shown.
+        let result = connect_settled(self.readers.as_mut(), reader)
             .map_err(ReadError::from)
             .and_then(|mut transport| (self.read)(transport.as_mut(), &read_options));
         let event = match result {
@@ -490,8 +490,7 @@ impl Worker {
                 show_personal,
                 same_card: same_card.as_deref(),
             };
-            self.readers
-                .connect(&reader)
+            connect_settled(self.readers.as_mut(), &reader)
                 .map_err(|e| SignError::Read(e.into()))
                 .and_then(|mut transport| (self.sign)(transport.as_mut(), &read_options, &request))
         };

@@ -111,7 +111,10 @@ fn open_reader(
         None => PcscReaders::new()?,
     };
     let chosen = crate::transport::wait_for_card(&mut readers, wanted, wait.unwrap_or_default())?;
-    Ok(readers.connect(&chosen.name)?)
+    Ok(crate::transport::connect_settled(
+        &mut readers,
+        &chosen.name,
+    )?)
 }
 
 #[derive(Serialize)]

@@ -36,6 +36,65 @@ fn the_transport_reports_the_cards_atr() {
 }
 
 #[test]
+fn a_busy_card_refuses_the_first_connections_with_a_sharing_violation() {
+    let mut readers = SimReaders::new();
+    let handle = readers.handle();
+    handle.plug("R");
+    handle.place_busy("R", card(), 2);
+    for _ in 0..2 {
+        assert_eq!(
+            readers.connect("R").err(),
+            Some(TransportError::SharingViolation)
+        );
+    }
+    assert!(readers.connect("R").is_ok());
+    // Placed again without another program: no refusal.
+    handle.remove_card("R");
+    handle.place("R", card());
+    assert!(readers.connect("R").is_ok());
+}
+
+#[test]
+fn connecting_waits_out_a_sharing_violation_right_after_insertion() {
+    use crate::transport::{CONNECT_SETTLE, connect_settled, connect_settling};
+    let mut readers = SimReaders::new();
+    let handle = readers.handle();
+    handle.plug("R");
+    let shared = handle.place_busy("R", card(), 3);
+    let started = std::time::Instant::now();
+    let mut t = connect_settled(&mut readers, "R").unwrap();
+    let took = started.elapsed();
+    // Three refusals, 100 ms apart.
+    assert!(took >= Duration::from_millis(250), "{took:?}");
+    assert!(took < CONNECT_SETTLE, "{took:?}");
+    assert_eq!(
+        t.transaction().unwrap().transmit(&SELECT_JPKI).unwrap(),
+        vec![0x90, 0x00]
+    );
+    assert_eq!(shared.lock().unwrap().apdu_count(), 1);
+
+    // Held for good: the error, after the bounded wait and not before.
+    handle.remove_card("R");
+    handle.place_busy("R", card(), u32::MAX);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        connect_settling(&mut readers, "R", Duration::from_millis(400)).err(),
+        Some(TransportError::SharingViolation)
+    );
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(400), "{took:?}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+
+    // What is not a settling matter is not waited for.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        connect_settled(&mut readers, "no such reader").err(),
+        Some(TransportError::ReaderNotFound("no such reader".into()))
+    );
+    assert!(started.elapsed() < Duration::from_millis(100));
+}
+
+#[test]
 fn transport_basics() {
     let mut t = SimTransport::new(card());
     assert_eq!(t.reader_name(), "Simulated Reader");
