@@ -46,6 +46,9 @@ fn pcscd_sees_a_served_card_and_its_removal() {
         0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01,
     ];
     let mut buf = [0u8; 258];
+    // The first command after power-up is answered 6F 00, as real cards are reported to
+    // (domain.md §2b): pcscd powered the card up when it was placed.
+    assert_eq!(card.transmit(&select, &mut buf).unwrap(), &[0x6F, 0x00]);
     let started = Instant::now();
     let answer = card.transmit(&select, &mut buf).unwrap();
     let took = started.elapsed();
@@ -58,7 +61,7 @@ fn pcscd_sees_a_served_card_and_its_removal() {
         .unwrap();
 
     let card = placed.remove();
-    assert_eq!(card.apdu_count(), 1);
+    assert_eq!(card.apdu_count(), 2);
     let states = rig::reader_states(&ctx, Duration::from_secs(1));
     assert!(states.iter().all(|(_, present)| !present), "{states:?}");
 }
