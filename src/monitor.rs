@@ -22,7 +22,7 @@ use crate::clock::today_jst;
 use crate::reading::{EarlyDate, ReadError, ReadOptions, Reader, SignError, SignRequest};
 use crate::report::CardReport;
 use crate::secret::SigningPassword;
-use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker};
+use crate::transport::{ReaderInfo, Readers, Transport, TransportError, Waker, connect_settled};
 
 /// The function that reads one connected card (in the product: [`Reader::read`]).
 /// The third argument is told the certificate's expiry as soon as its first chunk arrives
@@ -471,7 +471,9 @@ impl Worker {
                 notify();
             }
         };
-        let result = match self.readers.connect(reader) {
+        // A sharing violation right after insertion (another program still holds the card) is
+        // waited out for a moment; only a lasting one is shown.
+        let result = match connect_settled(self.readers.as_mut(), reader) {
             Ok(mut transport) => (self.read)(transport.as_mut(), &read_options, &mut on_date),
             Err(e) => Err(ReadError::from(e)),
         };
@@ -517,8 +519,7 @@ impl Worker {
                 show_personal,
                 same_card: same_card.as_deref(),
             };
-            self.readers
-                .connect(&reader)
+            connect_settled(self.readers.as_mut(), &reader)
                 .map_err(|e| SignError::Read(e.into()))
                 .and_then(|mut transport| (self.sign)(transport.as_mut(), &read_options, &request))
         };

@@ -9,7 +9,7 @@ pub mod certs;
 pub mod scenario;
 pub mod transport;
 
-pub use card::{LoggedCommand, SimCard, SimCardBuilder, Token};
+pub use card::{AtrProfile, LoggedCommand, Manners, SimCard, SimCardBuilder, Token};
 pub use certs::CertKind;
 pub use scenario::{Scenario, ScenarioDates};
 pub use transport::{SimReaders, SimReadersHandle, SimTransport};

@@ -38,6 +38,14 @@ pub trait Transport: Send {
     /// short APDUs.
     fn disable_extended_length(&mut self);
 
+    /// The card's answer to reset as the reader reports it (a contact card's own; a
+    /// contactless card's is made up by the reader, PC/SC part 3). `None` when this transport
+    /// cannot tell. Never identifies the card (domain.md §2): at most a hint of what it can do,
+    /// such as the card-capabilities byte of its historical bytes.
+    fn atr(&self) -> Option<Vec<u8>> {
+        None
+    }
+
     /// Drops this connection and connects to the card in the same reader again, with a new
     /// handle. [`Guarded`] uses it once, when the very first command of a new connection comes
     /// back "removed" or "reset" although nothing was exchanged yet: a reader stack may hand
@@ -72,6 +80,46 @@ pub const PRESENCE_SETTLE: Duration = Duration::from_millis(800);
 /// How long [`Readers::connect`] keeps trying a card that was just placed (no card yet, another
 /// program still talking to it, or no answer to reset yet) before giving the error.
 pub const CONNECT_SETTLE: Duration = Duration::from_millis(1500);
+
+/// The pause between two connection attempts while a card settles.
+pub const CONNECT_RETRY: Duration = Duration::from_millis(100);
+
+/// Connects to the card in `reader` ([`Readers::connect`]), giving a card placed a moment ago
+/// up to [`CONNECT_SETTLE`]: not seen yet, not powered or not answered reset yet, or still
+/// held by another program (a sharing violation: on Windows the certificate propagation
+/// service or the J-LIS client touch every new card) is tried again every [`CONNECT_RETRY`].
+/// Only what persists past that is the error.
+pub fn connect_settled(
+    readers: &mut dyn Readers,
+    reader: &str,
+) -> Result<Box<dyn Transport>, TransportError> {
+    connect_settling(readers, reader, CONNECT_SETTLE)
+}
+
+/// [`connect_settled`] with another bound (tests).
+pub fn connect_settling(
+    readers: &mut dyn Readers,
+    reader: &str,
+    settle: Duration,
+) -> Result<Box<dyn Transport>, TransportError> {
+    let settle_until = Instant::now() + settle;
+    loop {
+        match readers.connect(reader) {
+            Err(
+                e @ (TransportError::NoCard
+                | TransportError::SharingViolation
+                | TransportError::CardReset
+                | TransportError::NotAnswering),
+            ) if Instant::now() < settle_until => {
+                log::debug!("connecting to {reader:?}: {e}; trying again");
+                std::thread::sleep(
+                    CONNECT_RETRY.min(settle_until.saturating_duration_since(Instant::now())),
+                );
+            }
+            other => return other,
+        }
+    }
+}
 
 /// What can go wrong between us and the card, below the level of APDUs.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

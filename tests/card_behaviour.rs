@@ -11,9 +11,24 @@ use myna_kigen::card::{
     EF_SIGN_CERT, EF_SIGN_PIN, EF_TOKEN, ExpiryRoute, JPKI_AID, KENMEN_HOJO_AID, PinId, PinState,
     SignPresence,
 };
-use myna_kigen::sim::{Scenario, SimCard, SimTransport, Token};
+use myna_kigen::sim::{Scenario, SimCard, SimCardBuilder, SimTransport, Token};
 use myna_kigen::transport::Transport;
 use support::*;
+
+/// A card for these tests. They inject answers at fixed command positions and count the card
+/// layer's commands; the `6F 00` real cards give the first command after power-up (domain.md
+/// §2b, on by default in the simulated card) would shift every position by one, so these cards
+/// start with it off. `no_precise_diagnosis_6f00_on_the_first_command_is_sent_again_once` and
+/// `the_reported_first_command_costs_one_apdu_more` keep it on. Every other reported manner
+/// stays on.
+fn sim() -> SimCardBuilder {
+    SimCard::builder().with_manners(|m| m.first_command_6f00 = false)
+}
+
+/// A scenario's card, as [`sim`].
+fn quiet(scenario: Scenario) -> SimCardBuilder {
+    builder(scenario).with_manners(|m| m.first_command_6f00 = false)
+}
 
 /// Runs `f` on a fresh session over one transaction of `t`.
 fn with_session<T>(
@@ -36,7 +51,7 @@ fn read_auth(t: &mut SimTransport, extended: bool) -> (Result<Vec<u8>, CardError
 }
 
 fn card_with_auth(der: Vec<u8>) -> SimCard {
-    SimCard::builder()
+    sim()
         .auth_cert(der)
         .card_expiry(Some(d(2034, 12, 8)))
         .build()
@@ -109,7 +124,7 @@ fn auth_certificate_costs_two_apdus_extended_and_one_plus_chunks_short() {
 fn card_ca_certificate_reads_with_the_same_economy() {
     let ca = sim_auth_ca();
     for extended in [true, false] {
-        let card = builder(Scenario::Valid).build();
+        let card = quiet(Scenario::Valid).build();
         let (_, mut t) = shared(card);
         let (der, count) = with_session(&mut t, extended, |s| {
             s.select_jpki().unwrap();
@@ -131,12 +146,7 @@ fn card_ca_certificate_reads_with_the_same_economy() {
 fn bytes_available_61xx_is_fetched_with_get_response() {
     let der = scenario_auth_cert(Scenario::Valid);
     for extended in [true, false] {
-        let (card, mut t) = shared(
-            SimCard::builder()
-                .auth_cert(der.clone())
-                .answer_61xx()
-                .build(),
-        );
+        let (card, mut t) = shared(sim().auth_cert(der.clone()).answer_61xx().build());
         let (got, count, fell_back) = read_auth(&mut t, extended);
         assert_eq!(got.unwrap(), der, "extended {extended}");
         assert!(!fell_back);
@@ -163,15 +173,15 @@ fn bytes_available_61xx_is_fetched_with_get_response() {
 
 #[test]
 fn wrong_le_6cxx_is_sent_again_with_the_named_length() {
-    // The token info (32 bytes) asked with Le 256: the card names 0x20.
-    let (card, mut t) = shared(SimCard::builder().token(Token::Juki).answer_6cxx().build());
+    // The token info (160 bytes, domain.md §2b) asked with Le 256: the card names 0xA0.
+    let (card, mut t) = shared(sim().token(Token::Juki).answer_6cxx().build());
     let (kind, count) = with_session(&mut t, true, |s| (s.token_info().unwrap(), s.apdu_count()));
     assert_eq!(kind, CardKind::JukiCard);
     assert_eq!(count, 3);
     let log = log(&card);
     assert_eq!(log[1].command, vec![0x00, 0xB0, 0x86, 0x00, 0x00]);
-    assert_eq!(log[1].sw, 0x6C20);
-    assert_eq!(log[2].command, vec![0x00, 0xB0, 0x86, 0x00, 0x20]);
+    assert_eq!(log[1].sw, 0x6CA0);
+    assert_eq!(log[2].command, vec![0x00, 0xB0, 0x86, 0x00, 0xA0]);
     assert_eq!(log[2].sw, 0x9000);
 }
 
@@ -180,7 +190,7 @@ fn wrong_le_on_a_certificate_chunk_still_gives_the_whole_certificate() {
     let der = scenario_auth_cert(Scenario::Valid);
     // APDU 2 is the first short READ (after SELECT JPKI): the card says "only 16 bytes".
     let (card, mut t) = shared(
-        SimCard::builder()
+        sim()
             .auth_cert(der.clone())
             .garbage_at(2, vec![0x6C, 0x10])
             .build(),
@@ -196,14 +206,21 @@ fn wrong_le_on_a_certificate_chunk_still_gives_the_whole_certificate() {
 
 #[test]
 fn end_of_file_6282_with_the_whole_content_is_success() {
-    // A file holding the DER and nothing after it: the exact last READ ends it (6282 or 9000
-    // both mean "here is all of it").
+    // Real cards answer a short read at a file's end with 90 00 (domain.md §2b); a card that
+    // says 62 82 instead must read as well: the manner off. A file holding the DER and nothing
+    // after it: the exact last READ ends it (62 82 or 90 00 both mean "here is all of it").
+    let eof = |b: SimCardBuilder| b.with_manners(|m| m.short_read_ok = false);
     let der = scenario_auth_cert(Scenario::Valid);
-    let (card, mut t) = shared(card_with_auth(der.clone()));
+    let (card, mut t) = shared(
+        eof(sim())
+            .auth_cert(der.clone())
+            .card_expiry(Some(d(2034, 12, 8)))
+            .build(),
+    );
     assert_eq!(read_auth(&mut t, true).0.unwrap(), der);
     assert!(matches!(log(&card)[2].sw, 0x6282 | 0x9000));
-    // The token info: 32 bytes for Le 256, answered with 6282.
-    let (card, mut t) = shared(SimCard::builder().token(Token::Iphone).build());
+    // The token info: fewer bytes than Le 256, answered with 6282.
+    let (card, mut t) = shared(eof(sim()).token(Token::Iphone).build());
     let kind = with_session(&mut t, false, |s| s.token_info().unwrap());
     assert_eq!(kind, CardKind::Smartphone);
     assert_eq!(log(&card)[1].sw, 0x6282);
@@ -214,18 +231,27 @@ fn end_of_file_before_the_der_ends_is_truncated() {
     // 2100 bytes on the card whose DER header claims 3000.
     let mut file = der_of_len(3000);
     file.truncate(2100);
-    for extended in [true, false] {
-        let (card, mut t) = shared(card_with_auth(file.clone()));
-        let (got, _, _) = read_auth(&mut t, extended);
-        assert_eq!(
-            got,
-            Err(CardError::Truncated {
-                expected: 3000,
-                got: 2100
-            }),
-            "extended {extended}"
-        );
-        assert_eq!(log(&card).last().unwrap().sw, 0x6282);
+    // Reported cards end with 6B 00 (past the end, after a short chunk with 90 00); a card that
+    // says 62 82 with the short chunk ends there.
+    for (short_read_ok, last_sw) in [(true, 0x6B00), (false, 0x6282)] {
+        for extended in [true, false] {
+            let (card, mut t) = shared(
+                sim()
+                    .with_manners(|m| m.short_read_ok = short_read_ok)
+                    .auth_cert(file.clone())
+                    .build(),
+            );
+            let (got, _, _) = read_auth(&mut t, extended);
+            assert_eq!(
+                got,
+                Err(CardError::Truncated {
+                    expected: 3000,
+                    got: 2100
+                }),
+                "extended {extended}, short-read-ok {short_read_ok}"
+            );
+            assert_eq!(log(&card).last().unwrap().sw, last_sw);
+        }
     }
 }
 
@@ -234,7 +260,7 @@ fn end_of_file_before_the_der_ends_is_truncated() {
 #[test]
 fn not_found_6a82_paths() {
     // No JPKI application: not a My Number Card.
-    let (_, mut t) = shared(SimCard::builder().without_app(&JPKI_AID).build());
+    let (_, mut t) = shared(sim().without_app(&JPKI_AID).build());
     assert_eq!(
         with_session(&mut t, true, |s| s.select_jpki()),
         Err(CardError::NotMyNumberCard)
@@ -250,7 +276,7 @@ fn not_found_6a82_paths() {
     // A missing certificate file: a typed status, never a fallback to short APDUs.
     for extended in [true, false] {
         let (card, mut t) = shared(
-            builder(Scenario::Valid)
+            quiet(Scenario::Valid)
                 .without_file(&JPKI_AID, EF_AUTH_CERT)
                 .build(),
         );
@@ -271,7 +297,7 @@ fn not_found_6a82_paths() {
     }
     // EF 0008 missing: no signing certificate.
     let (_, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .without_file(&JPKI_AID, EF_AVAILABILITY)
             .build(),
     );
@@ -281,7 +307,7 @@ fn not_found_6a82_paths() {
     );
     // A missing PIN file and a missing application: unavailable, not an error.
     let (_, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .without_file(&JPKI_AID, EF_SIGN_PIN)
             .without_app(&KENMEN_HOJO_AID)
             .build(),
@@ -296,7 +322,7 @@ fn not_found_6a82_paths() {
     }
     assert_eq!(state(PinId::KenmenKakuninA).state, PinState::Ok);
     // A missing token: unknown kind.
-    let (_, mut t) = shared(SimCard::builder().without_file(&JPKI_AID, EF_TOKEN).build());
+    let (_, mut t) = shared(sim().without_file(&JPKI_AID, EF_TOKEN).build());
     assert_eq!(
         with_session(&mut t, true, |s| s.token_info().unwrap()),
         CardKind::Unknown
@@ -307,7 +333,24 @@ fn not_found_6a82_paths() {
 
 #[test]
 fn signing_certificate_needs_the_password_and_verified_state_follows_power() {
-    let (card, mut t) = shared(builder(Scenario::Valid).build());
+    // Real cards do not tell the verified state (an empty VERIFY answers 63 Cx, domain.md §2b):
+    // with that manner the counter shows 5 while the certificate reads.
+    for hides in [true, false] {
+        verified_state_follows_power(hides);
+    }
+}
+
+fn verified_state_follows_power(hides: bool) {
+    let (card, mut t) = shared(
+        quiet(Scenario::Valid)
+            .with_manners(|m| m.empty_verify_hides_verified = hides)
+            .build(),
+    );
+    let verified = if hides {
+        (PinState::Ok, Some(5))
+    } else {
+        (PinState::Verified, None)
+    };
     for extended in [true, false] {
         let (got, count) = with_session(&mut t, extended, |s| {
             s.select_jpki().unwrap();
@@ -330,8 +373,7 @@ fn signing_certificate_needs_the_password_and_verified_state_follows_power() {
         let st = s.pin_status(JPKI_AID, EF_SIGN_PIN).unwrap();
         (st, s.read_der_file(EF_SIGN_CERT))
     });
-    assert_eq!(state.state, PinState::Verified);
-    assert_eq!(state.tries_left, None);
+    assert_eq!((state.state, state.tries_left), verified);
     let sign = sign.unwrap();
     assert_eq!(sign[0], 0x30);
     assert!(sign.len() > 1000);
@@ -340,7 +382,8 @@ fn signing_certificate_needs_the_password_and_verified_state_follows_power() {
     let st = with_session(&mut t, true, |s| {
         s.pin_status(JPKI_AID, EF_SIGN_PIN).unwrap()
     });
-    assert_eq!(st.state, PinState::Verified);
+    assert_eq!((st.state, st.tries_left), verified);
+    assert!(card.lock().unwrap().is_verified(EF_SIGN_PIN));
     t.reconnect(true).unwrap();
     let st = with_session(&mut t, true, |s| {
         s.pin_status(JPKI_AID, EF_SIGN_PIN).unwrap()
@@ -354,7 +397,7 @@ fn signing_certificate_needs_the_password_and_verified_state_follows_power() {
 fn each_pin_state() {
     // ok, 1 try left, locked (63C0), unavailable.
     let (_, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .pin_tries(EF_AUTH_PIN, 1)
             .pin_tries(EF_SIGN_PIN, 0)
             .pin_tries([0x00, 0x11], 2)
@@ -386,7 +429,7 @@ fn each_pin_state() {
 fn blocked_answers_6983_and_6984_are_locked() {
     // In the default reading, APDU 7 is the VERIFY of the user-authentication PIN.
     for sw in [[0x69, 0x84], [0x69, 0x83], [0x63, 0xC0]] {
-        let (card, mut t) = shared(builder(Scenario::Valid).garbage_at(7, sw.to_vec()).build());
+        let (card, mut t) = shared(quiet(Scenario::Valid).garbage_at(7, sw.to_vec()).build());
         let public = with_session(&mut t, true, |s| s.read_public().unwrap());
         assert_eq!(log(&card)[6].command, vec![0x00, 0x20, 0x00, 0x80]);
         assert_eq!(public.pins[0].id, PinId::Auth);
@@ -401,7 +444,7 @@ fn blocked_answers_6983_and_6984_are_locked() {
 #[test]
 fn no_precise_diagnosis_6f00_on_the_first_command_is_sent_again_once() {
     let (card, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .garbage_at(1, vec![0x6F, 0x00])
             .build(),
     );
@@ -417,7 +460,7 @@ fn no_precise_diagnosis_6f00_on_the_first_command_is_sent_again_once() {
 
     // Later in the session 6F00 is an answer like any other: SELECT JPKI refused.
     let (_, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .garbage_at(2, vec![0x6F, 0x00])
             .build(),
     );
@@ -430,6 +473,29 @@ fn no_precise_diagnosis_6f00_on_the_first_command_is_sent_again_once() {
     );
 }
 
+/// With the simulated card's default manners (as reported, domain.md §2b) the card itself
+/// answers the first command after power-up with `6F 00`: the reading costs exactly one APDU
+/// more, and a second session on the same connection none.
+#[test]
+fn the_reported_first_command_costs_one_apdu_more() {
+    let (card, mut t) = shared(builder(Scenario::Valid).build());
+    let (public, count) =
+        with_session(&mut t, true, |s| (s.read_public().unwrap(), s.apdu_count()));
+    assert_eq!(public.card_expiry.unwrap().route, ExpiryRoute::GetData);
+    assert_eq!(count, 9, "the default 8 plus the one re-send");
+    let log = log(&card);
+    assert_eq!(log[0].command, log[1].command);
+    assert_eq!((log[0].sw, log[1].sw), (0x6F00, 0x9000));
+    let count = with_session(&mut t, true, |s| {
+        s.read_public().unwrap();
+        s.apdu_count()
+    });
+    // JPKI is still selected from the first session: GET DATA fails, the 共通カード record
+    // answers (docs/apdus.md), and no 6F 00.
+    assert_eq!(count, 10);
+    assert_eq!(apdus(&card), 19);
+}
+
 // --- 6D00 / 6E00 ---
 
 #[test]
@@ -437,13 +503,13 @@ fn instruction_or_class_not_supported() {
     let expiry = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
     for sw in [[0x6D, 0x00], [0x6E, 0x00]] {
         // On GET DATA: the 共通カード route gives the expiry.
-        let (_, mut t) = shared(builder(Scenario::Valid).garbage_at(1, sw.to_vec()).build());
+        let (_, mut t) = shared(quiet(Scenario::Valid).garbage_at(1, sw.to_vec()).build());
         let public = with_session(&mut t, true, |s| s.read_public().unwrap());
         let e = public.card_expiry.unwrap();
         assert_eq!((e.date, e.route), (expiry, ExpiryRoute::CommonApplication));
         assert_eq!(public.kind, CardKind::MyNumberCard);
         // On the extended READ of the rest: short APDUs take over.
-        let (card, mut t) = shared(builder(Scenario::Valid).garbage_at(4, sw.to_vec()).build());
+        let (card, mut t) = shared(quiet(Scenario::Valid).garbage_at(4, sw.to_vec()).build());
         let (public, fell_back) = with_session(&mut t, true, |s| {
             (s.read_public().unwrap(), s.extended_fell_back())
         });
@@ -454,15 +520,15 @@ fn instruction_or_class_not_supported() {
         );
         assert!(is_extended(&log(&card)[3].command));
         // On EF 0008: unknown presence. On a VERIFY: unavailable.
-        let (_, mut t) = shared(builder(Scenario::Valid).garbage_at(5, sw.to_vec()).build());
+        let (_, mut t) = shared(quiet(Scenario::Valid).garbage_at(5, sw.to_vec()).build());
         let public = with_session(&mut t, true, |s| s.read_public().unwrap());
         assert_eq!(public.sign_presence, SignPresence::Unknown);
-        let (_, mut t) = shared(builder(Scenario::Valid).garbage_at(9, sw.to_vec()).build());
+        let (_, mut t) = shared(quiet(Scenario::Valid).garbage_at(9, sw.to_vec()).build());
         let public = with_session(&mut t, true, |s| s.read_public().unwrap());
         assert_eq!(public.pins[1].state, PinState::Unavailable);
         assert_eq!(public.pins[1].tries_left, None);
         // On SELECT JPKI: a refusal, not "not a My Number Card".
-        let (_, mut t) = shared(builder(Scenario::Valid).garbage_at(2, sw.to_vec()).build());
+        let (_, mut t) = shared(quiet(Scenario::Valid).garbage_at(2, sw.to_vec()).build());
         let e = with_session(&mut t, true, |s| s.read_public().map(|_| ())).unwrap_err();
         assert!(
             matches!(
@@ -497,7 +563,7 @@ fn card_expiry_routes_and_their_fallbacks() {
             chunks(cert_len)
         };
         // GET DATA.
-        let (p, count, log) = run(builder(Scenario::Valid), extended);
+        let (p, count, log) = run(quiet(Scenario::Valid), extended);
         assert_eq!(p.card_expiry.unwrap().route, ExpiryRoute::GetData);
         assert_eq!(p.card_expiry.unwrap().date, expiry);
         assert_eq!(p.kind, CardKind::MyNumberCard);
@@ -507,7 +573,7 @@ fn card_expiry_routes_and_their_fallbacks() {
         );
         assert_eq!(count, 7 + read_cost);
         // GET DATA off: the 共通カード record.
-        let (p, count, log) = run(builder(Scenario::Valid).get_data_route(false), extended);
+        let (p, count, log) = run(quiet(Scenario::Valid).get_data_route(false), extended);
         assert_eq!(p.card_expiry.unwrap().route, ExpiryRoute::CommonApplication);
         assert_eq!(p.card_expiry.unwrap().date, expiry);
         assert_eq!(p.kind, CardKind::MyNumberCard);
@@ -523,7 +589,7 @@ fn card_expiry_routes_and_their_fallbacks() {
             (Token::Android, CardKind::Smartphone),
             (Token::Raw(b"SOMETHINGELSE".to_vec()), CardKind::Unknown),
         ] {
-            let b = builder(Scenario::Valid)
+            let b = quiet(Scenario::Valid)
                 .get_data_route(false)
                 .common_route(false)
                 .token(token);
@@ -536,7 +602,7 @@ fn card_expiry_routes_and_their_fallbacks() {
     }
     // A GET DATA answer that is not a date is not believed.
     let (_, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .garbage_at(1, b"20341399\x90\x00".to_vec())
             .build(),
     );
@@ -597,7 +663,7 @@ fn reading_every_pin_counter_leaves_every_counter_as_it_was() {
         .collect();
     cards.push((
         "mixed".to_owned(),
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .pin_tries(EF_AUTH_PIN, 2)
             .pin_tries(EF_SIGN_PIN, 1)
             .pin_tries([0x00, 0x11], 0)
@@ -642,7 +708,7 @@ fn reading_every_pin_counter_leaves_every_counter_as_it_was() {
 
 #[test]
 fn pins_of_a_full_card_cost_twenty_apdus() {
-    let (card, mut t) = shared(builder(Scenario::Valid).build());
+    let (card, mut t) = shared(quiet(Scenario::Valid).build());
     let count = with_session(&mut t, true, |s| {
         s.pins().unwrap();
         s.apdu_count()
@@ -658,7 +724,7 @@ fn wrong_le_on_the_common_record_still_gives_the_card_expiry() {
     // with Le 1E is what ISO 7816-4 asks, and the expiry must come out.
     let expiry = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
     let (card, mut t) = shared(
-        builder(Scenario::Valid)
+        quiet(Scenario::Valid)
             .get_data_route(false)
             .garbage_at(3, vec![0x6C, 0x1E])
             .build(),
@@ -680,7 +746,7 @@ fn get_data_wrong_length_answers_are_asked_again() {
     let expiry = Scenario::Valid.dates(today()).unwrap().card_expiry.unwrap();
     // 6C08: the channel re-sends with Le 08. 6700: the card layer asks for the 8 digits.
     for sw in [[0x6C, 0x08], [0x67, 0x00]] {
-        let (card, mut t) = shared(builder(Scenario::Valid).garbage_at(1, sw.to_vec()).build());
+        let (card, mut t) = shared(quiet(Scenario::Valid).garbage_at(1, sw.to_vec()).build());
         let (e, count) = with_session(&mut t, true, |s| (s.card_expiry().unwrap(), s.apdu_count()));
         assert_eq!(
             e.map(|e| (e.date, e.route)),

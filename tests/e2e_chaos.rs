@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use myna_kigen::sim::{Scenario, SimCardBuilder};
 use support::rig::*;
 
-/// Commands of the default reading of the `valid` card through pcscd: 8, then the CA
-/// certificate (the process starts with an empty CA-key cache).
-const READING: u32 = 9;
+/// Commands of the default reading of the `valid` card through pcscd: the first command
+/// twice (the card answers the first command after power-up 6F 00, domain.md §2b), 7 more,
+/// then the CA certificate (the process starts with an empty CA-key cache).
+const READING: u32 = 10;
 
 fn builder() -> SimCardBuilder {
     Scenario::Valid.builder(today()).unwrap()
@@ -201,7 +202,7 @@ fn garbage_at_any_command_through_pcscd_never_panics() {
 fn removal_after_each_of_the_first_12_commands_is_card_removed_within_5_s() {
     let Some(rig) = Rig::take() else { return };
     for n in 1..=12u32 {
-        // `pins` sends 20 commands; `read` 9, so it is cut short only before its last.
+        // `pins` sends 21 commands; `read` 10, so it is cut short only before its last.
         let mut commands = vec![vec!["pins", "--json", "--reader", READER0]];
         if n < READING {
             commands.push(read_args());

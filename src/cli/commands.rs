@@ -111,7 +111,10 @@ fn open_reader(
         None => PcscReaders::new()?,
     };
     let chosen = crate::transport::wait_for_card(&mut readers, wanted, wait.unwrap_or_default())?;
-    Ok(readers.connect(&chosen.name)?)
+    Ok(crate::transport::connect_settled(
+        &mut readers,
+        &chosen.name,
+    )?)
 }
 
 #[derive(Serialize)]
@@ -413,9 +416,25 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         Ok(s) => s,
         Err(code) => return code,
     };
+    let mut manners = crate::sim::Manners::REPORTED;
+    for name in &args.manners_off {
+        manners = match name.as_str() {
+            "all" => crate::sim::Manners::PLAIN,
+            name => match manners.with(name, false) {
+                Some(m) => m,
+                None => {
+                    let names = crate::sim::Manners::NAMES.join(", ");
+                    return usage(
+                        &format!("unknown manner {name:?}; one of: {names}, all"),
+                        err,
+                    );
+                }
+            },
+        };
+    }
     let mut first = true;
     loop {
-        let mut card = match simulated_card(args, scenario, today, first) {
+        let mut card = match simulated_card(args, scenario, today, first, manners) {
             Ok(card) => card,
             Err(e) => {
                 let _ = writeln!(err, "simulated card: {e}");
@@ -473,10 +492,16 @@ pub(super) fn simulated_card(
     scenario: Scenario,
     today: NaiveDate,
     first: bool,
+    manners: crate::sim::Manners,
 ) -> Result<crate::sim::SimCard, crate::sim::SimError> {
     let mut b = scenario
         .builder(today)?
-        .latency(Duration::from_millis(args.latency_ms));
+        .latency(Duration::from_millis(args.latency_ms))
+        .manners(manners)
+        .atr(args.atr);
+    if args.jpki_selected {
+        b = b.left_selected_by_another_program(&crate::sim::card::JPKI_AID);
+    }
     if first {
         if let Some(n) = args.remove_after {
             b = b.remove_after(n);

@@ -157,6 +157,22 @@ pub struct SimulateArgs {
     /// Anchor the scenario's dates on this JST date instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// The answer to reset: contact (card capabilities C6 01 C0, the default), contact-short
+    /// (C6 01 00, no extended length), contact-bare, contactless (made from the ATQB),
+    /// simulated.
+    #[arg(long, value_name = "PROFILE", default_value = "contact", value_parser = parse_atr)]
+    pub atr: crate::sim::AtrProfile,
+    /// The card as another program left it: the JPKI application selected.
+    #[arg(long)]
+    pub jpki_selected: bool,
+    /// Turn these reported card manners off (comma-separated names, or `all`): first-command-6f00,
+    /// empty-verify-hides-verified, blocked-6984, token-info-160, short-read-ok, partial-aid.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub manners_off: Vec<String>,
+}
+
+fn parse_atr(text: &str) -> Result<crate::sim::AtrProfile, String> {
+    text.parse()
 }
 
 /// `--lang`.
@@ -340,12 +356,15 @@ mod tests {
         };
         assert_eq!((args.empty_at, args.mute_at), (Some(2), Some(4)));
         let today = crate::sim::test_day();
+        // Without the reported manners (no 6F 00 to the first command): only the faults count.
+        let plain = crate::sim::Manners::PLAIN;
         let select_jpki = [
             0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
             0x01,
         ];
         let mut card =
-            commands::simulated_card(&args, crate::sim::Scenario::Valid, today, true).unwrap();
+            commands::simulated_card(&args, crate::sim::Scenario::Valid, today, true, plain)
+                .unwrap();
         assert_eq!(card.process(&select_jpki), [0x90, 0x00]);
         assert_eq!(card.process(&select_jpki), [0u8; 0], "empty at the 2nd");
         assert_eq!(
@@ -359,7 +378,8 @@ mod tests {
         assert_eq!(card.process(&select_jpki), [0u8; 0]);
         // Placed again after a removal: no fault.
         let mut again =
-            commands::simulated_card(&args, crate::sim::Scenario::Valid, today, false).unwrap();
+            commands::simulated_card(&args, crate::sim::Scenario::Valid, today, false, plain)
+                .unwrap();
         for _ in 0..6 {
             assert_eq!(again.process(&select_jpki), [0x90, 0x00]);
         }

@@ -83,10 +83,15 @@ fn fake_read() -> ReadFn {
             let reader = t.reader_name().to_owned();
             let answer = {
                 let mut tx = t.transaction()?;
-                tx.transmit(&[
+                let select = [
                     0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00,
                     0x00, 0x01,
-                ])?
+                ];
+                match tx.transmit(&select)?.as_slice() {
+                    // The first command after power-up (domain.md §2b), as the reading does.
+                    [0x6F, 0x00] => tx.transmit(&select)?,
+                    answer => answer.to_vec(),
+                }
             };
             match answer.as_slice() {
                 [.., 0x90, 0x00] => {}
@@ -216,6 +221,56 @@ fn failures_are_events_and_not_retried() {
     );
     quiet(&rx);
     assert_eq!(fake.connects(), 1);
+}
+
+/// As on Windows right after insertion, another program holds the card for the first few
+/// connection attempts: the monitor waits that out and reads the card, with no error shown.
+#[test]
+fn a_sharing_violation_right_after_insertion_is_waited_out() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
+    let card = Scenario::Valid.card(crate::sim::test_day()).unwrap();
+    fake.sim.place_busy("R1", card, 3);
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    match next(&rx) {
+        MonitorEvent::Report { reader, .. } => assert_eq!(reader, "R1"),
+        other => panic!("a report, not {other:?}"),
+    }
+    quiet(&rx);
+    assert_eq!(fake.connects(), 4, "three refused, the fourth connected");
+}
+
+/// A sharing violation that lasts is the error, after the bounded wait.
+#[test]
+fn a_lasting_sharing_violation_is_the_error() {
+    let fake = Fake::default();
+    fake.plug("R1");
+    let (_h, rx) = start(&fake, pinned());
+    assert_eq!(next(&rx), listed(&[("R1", false)]));
+    let card = Scenario::Valid.card(crate::sim::test_day()).unwrap();
+    let started = Instant::now();
+    fake.sim.place_busy("R1", card, u32::MAX);
+    assert_eq!(next(&rx), listed(&[("R1", true)]));
+    assert!(matches!(next(&rx), MonitorEvent::Reading { .. }));
+    assert_eq!(
+        next(&rx),
+        MonitorEvent::Failed {
+            reader: "R1".into(),
+            error: ReadError::SharingViolation
+        }
+    );
+    let took = started.elapsed();
+    assert!(
+        took >= crate::transport::CONNECT_SETTLE,
+        "given up only after the wait: {took:?}"
+    );
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    let tries = fake.connects();
+    assert!((10..=20).contains(&tries), "about every 100 ms: {tries}");
+    quiet(&rx);
 }
 
 #[test]

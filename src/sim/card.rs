@@ -8,7 +8,10 @@ use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
 mod builder;
+mod commands;
+pub mod manners;
 pub use builder::SimCardBuilder;
+pub use manners::{AtrProfile, Manners};
 
 /// AID of the JPKI application (公的個人認証).
 pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
@@ -24,17 +27,20 @@ pub const COMMON_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01
 /// AID of the card manager; selecting it deselects every application.
 pub const CARD_MANAGER_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00];
 
-/// The simulated card's answer to reset: T=1, historical bytes `MYNA-SIM`, TCK.
+/// The simulated card's own answer to reset ([`AtrProfile::Simulated`]): T=1, historical
+/// bytes `MYNA-SIM`, TCK. A card's ATR is its [`AtrProfile`]'s ([`SimCard::atr`]).
 pub const ATR: [u8; 13] = [
     0x3B, 0x88, 0x80, 0x01, 0x4D, 0x59, 0x4E, 0x41, 0x2D, 0x53, 0x49, 0x4D, 0x68,
 ];
 
 /// Size of each certificate EF: the DER, then filler up to here.
 pub const CERT_FILE_SIZE: usize = 2048;
-/// Size of the token info EF 0006.
-pub const TOKEN_FILE_SIZE: usize = 32;
+/// Size of the token info EF 0006 without [`Manners::token_info_160`] (with it:
+/// [`manners::TOKEN_INFO_SIZE`]).
+pub const TOKEN_FILE_SIZE: usize = manners::TOKEN_LABEL_SIZE;
 
 const SW_OK: u16 = 0x9000;
+const SW_NO_DIAGNOSIS: u16 = 0x6F00;
 const SW_END_OF_FILE: u16 = 0x6282;
 const SW_WRONG_LENGTH: u16 = 0x6700;
 const SW_INCOMPATIBLE_FILE: u16 = 0x6981;
@@ -138,6 +144,14 @@ enum Selected {
 #[derive(Clone)]
 pub struct SimCard {
     apps: Vec<App>,
+    manners: Manners,
+    atr: AtrProfile,
+    /// The application another program left selected (its AID), found selected whenever the
+    /// card is placed, until the card is powered off.
+    left_selected: Option<Vec<u8>>,
+    /// Nothing was sent since power-up: the next command is the first
+    /// ([`Manners::first_command_6f00`]).
+    fresh: bool,
     extended: bool,
     answer_61xx: bool,
     answer_6cxx: bool,
@@ -258,14 +272,20 @@ impl SimCard {
         SimCardBuilder::new()
     }
 
-    /// The answer to reset.
+    /// The answer to reset (the card's [`AtrProfile`]).
     pub fn atr(&self) -> Vec<u8> {
-        ATR.to_vec()
+        self.atr.bytes().to_vec()
+    }
+
+    /// The card's manners (domain.md §2b).
+    pub fn manners(&self) -> Manners {
+        self.manners
     }
 
     /// Powers the card off: the security state and the selection are lost.
     pub fn power_off(&mut self) {
         self.powered = false;
+        self.fresh = false;
         self.selected = Selected::Nothing;
         self.pending = None;
         for app in &mut self.apps {
@@ -277,11 +297,26 @@ impl SimCard {
         }
     }
 
-    /// Powers the card on (after [`SimCard::power_off`]): nothing selected, nothing verified.
+    /// Powers the card on (after [`SimCard::power_off`]): nothing selected, nothing verified,
+    /// and the next command is the first after power-up.
     pub fn power_on(&mut self) {
         if !self.powered {
             self.power_off();
             self.powered = true;
+            self.fresh = self.manners.first_command_6f00;
+        }
+    }
+
+    /// The card as another program left it: its application selected and the first command
+    /// after power-up already spent. Nothing when no such program was set
+    /// ([`SimCardBuilder::left_selected_by_another_program`]).
+    fn as_left_by_another_program(&mut self) {
+        let Some(aid) = &self.left_selected else {
+            return;
+        };
+        if let Some(i) = self.apps.iter().position(|app| &app.aid == aid) {
+            self.selected = Selected::App(i, None);
+            self.fresh = false;
         }
     }
 
@@ -318,7 +353,8 @@ impl SimCard {
         self.removed = false;
         self.mute = false;
         self.power_off();
-        self.powered = true;
+        self.power_on();
+        self.as_left_by_another_program();
     }
 
     /// Tries left on the PIN EF `fid` (any application); `None` when there is no such PIN.
@@ -372,12 +408,18 @@ impl SimCard {
         }
         let response = match &self.garbage_at {
             _ if self.mute => Vec::new(),
-            Some((n, answer)) if *n == self.count => answer.clone(),
+            Some((n, answer)) if *n == self.count => {
+                self.fresh = false;
+                answer.clone()
+            }
             _ => {
-                if !self.powered {
-                    self.powered = true;
+                // A command to an unpowered card powers it.
+                self.power_on();
+                if std::mem::take(&mut self.fresh) {
+                    with_sw(Vec::new(), SW_NO_DIAGNOSIS)
+                } else {
+                    self.answer(command)
                 }
-                self.answer(command)
             }
         };
         let sw = match response.as_slice() {
@@ -425,244 +467,6 @@ impl SimCard {
             return with_sw(Vec::new(), 0x6100 | u16::from(first));
         }
         with_sw(data, sw)
-    }
-
-    fn get_response(&mut self, cmd: &Parsed<'_>, pending: Option<(Vec<u8>, u16)>) -> Vec<u8> {
-        let Some((mut data, sw)) = pending else {
-            return with_sw(Vec::new(), SW_CONDITIONS);
-        };
-        if cmd.p1 != 0 || cmd.p2 != 0 {
-            self.pending = Some((data, sw));
-            return with_sw(Vec::new(), SW_P1P2);
-        }
-        let ne = cmd.le.ne().unwrap_or(256);
-        if data.len() <= ne {
-            return with_sw(data, sw);
-        }
-        let rest = data.split_off(ne);
-        let next = u8::try_from(rest.len()).unwrap_or(0);
-        self.pending = Some((rest, sw));
-        with_sw(data, 0x6100 | u16::from(next))
-    }
-
-    fn select(&mut self, cmd: &Parsed<'_>) -> u16 {
-        if !matches!(cmd.le, Le::Absent) && cmd.p2 == 0x0C {
-            return SW_WRONG_LENGTH;
-        }
-        match (cmd.p1, cmd.p2) {
-            (0x04, 0x0C | 0x00) => {
-                if cmd.data == CARD_MANAGER_AID {
-                    self.selected = Selected::CardManager;
-                    return SW_OK;
-                }
-                match self.apps.iter().position(|app| app.aid == cmd.data) {
-                    Some(i) => {
-                        self.selected = Selected::App(i, None);
-                        SW_OK
-                    }
-                    None => SW_NOT_FOUND,
-                }
-            }
-            (0x02, 0x0C | 0x00) => {
-                let Selected::App(i, _) = self.selected else {
-                    return SW_NOT_FOUND;
-                };
-                let Ok(fid) = <[u8; 2]>::try_from(cmd.data) else {
-                    return SW_WRONG_LENGTH;
-                };
-                let found = self
-                    .apps
-                    .get(i)
-                    .and_then(|app| app.files.iter().position(|ef| ef.fid == fid));
-                match found {
-                    Some(f) => {
-                        self.selected = Selected::App(i, Some(f));
-                        SW_OK
-                    }
-                    None => SW_NOT_FOUND,
-                }
-            }
-            _ => SW_P1P2,
-        }
-    }
-
-    fn verified_fid(&self, app: usize, fid: [u8; 2]) -> bool {
-        self.apps.get(app).is_some_and(|a| {
-            a.files.iter().any(|ef| {
-                ef.fid == fid && matches!(ef.content, Content::Pin { verified: true, .. })
-            })
-        })
-    }
-
-    fn read_binary(&mut self, cmd: &Parsed<'_>) -> (Vec<u8>, u16) {
-        let Selected::App(app, current) = self.selected else {
-            return (Vec::new(), SW_NO_CURRENT_EF);
-        };
-        if !cmd.data.is_empty() {
-            return (Vec::new(), SW_WRONG_LENGTH);
-        }
-        let Some(ne) = cmd.le.ne() else {
-            return (Vec::new(), SW_WRONG_LENGTH);
-        };
-        let (index, offset) = if cmd.p1 & 0x80 != 0 {
-            if cmd.p1 & 0x60 != 0 {
-                return (Vec::new(), SW_P1P2);
-            }
-            let sfi = cmd.p1 & 0x1F;
-            let found = self
-                .apps
-                .get(app)
-                .and_then(|a| a.files.iter().position(|ef| ef.sfi == Some(sfi)));
-            match found {
-                Some(f) => {
-                    self.selected = Selected::App(app, Some(f));
-                    (f, usize::from(cmd.p2))
-                }
-                None => return (Vec::new(), SW_NOT_FOUND),
-            }
-        } else {
-            match current {
-                Some(f) => (f, usize::from(u16::from_be_bytes([cmd.p1, cmd.p2]))),
-                None => return (Vec::new(), SW_NO_CURRENT_EF),
-            }
-        };
-        let Some(ef) = self.apps.get(app).and_then(|a| a.files.get(index)) else {
-            return (Vec::new(), SW_NOT_FOUND);
-        };
-        let Content::Binary {
-            data,
-            size,
-            filler,
-            read_needs,
-        } = &ef.content
-        else {
-            return (Vec::new(), SW_INCOMPATIBLE_FILE);
-        };
-        if let Some(pin) = read_needs
-            && !self.verified_fid(app, *pin)
-        {
-            return (Vec::new(), SW_SECURITY);
-        }
-        if offset >= *size {
-            return (Vec::new(), SW_OFFSET);
-        }
-        let end = (*size).min(offset.saturating_add(ne));
-        let out: Vec<u8> = (offset..end)
-            .map(|i| data.get(i).copied().unwrap_or(*filler))
-            .collect();
-        if out.len() < ne {
-            if self.answer_6cxx && matches!(cmd.le, Le::Short(_)) {
-                let right = u8::try_from(out.len()).unwrap_or(0);
-                return (Vec::new(), 0x6C00 | u16::from(right));
-            }
-            return (out, SW_END_OF_FILE);
-        }
-        (out, SW_OK)
-    }
-
-    fn read_record(&mut self, cmd: &Parsed<'_>) -> (Vec<u8>, u16) {
-        let Selected::App(app, current) = self.selected else {
-            return (Vec::new(), SW_NOT_FOUND);
-        };
-        if cmd.p2 & 0x07 != 0x04 || cmd.p1 == 0 {
-            return (Vec::new(), SW_P1P2);
-        }
-        let Some(ne) = cmd.le.ne() else {
-            return (Vec::new(), SW_WRONG_LENGTH);
-        };
-        let sfi = cmd.p2 >> 3;
-        let index = if sfi == 0 {
-            current
-        } else {
-            self.apps
-                .get(app)
-                .and_then(|a| a.files.iter().position(|ef| ef.sfi == Some(sfi)))
-        };
-        let Some(index) = index else {
-            return (Vec::new(), SW_NOT_FOUND);
-        };
-        self.selected = Selected::App(app, Some(index));
-        let Some(ef) = self.apps.get(app).and_then(|a| a.files.get(index)) else {
-            return (Vec::new(), SW_NOT_FOUND);
-        };
-        let Content::Records(records) = &ef.content else {
-            return (Vec::new(), SW_INCOMPATIBLE_FILE);
-        };
-        let Some(record) = records.get(usize::from(cmd.p1).saturating_sub(1)) else {
-            return (Vec::new(), SW_RECORD_NOT_FOUND);
-        };
-        let explicit_short = matches!(cmd.le, Le::Short(n) if n < 256);
-        if ne < record.len() || (self.answer_6cxx && explicit_short && ne != record.len()) {
-            let right = u8::try_from(record.len()).unwrap_or(0);
-            return (Vec::new(), 0x6C00 | u16::from(right));
-        }
-        let sw = if explicit_short && ne > record.len() {
-            SW_END_OF_FILE
-        } else {
-            SW_OK
-        };
-        (record.clone(), sw)
-    }
-
-    fn verify(&mut self, cmd: &Parsed<'_>) -> u16 {
-        if cmd.p1 != 0x00 || cmd.p2 != 0x80 {
-            return SW_P1P2;
-        }
-        if !matches!(cmd.le, Le::Absent) {
-            return SW_WRONG_LENGTH;
-        }
-        let Selected::App(app, Some(index)) = self.selected else {
-            return SW_DATA_NOT_FOUND;
-        };
-        let Some(ef) = self.apps.get_mut(app).and_then(|a| a.files.get_mut(index)) else {
-            return SW_DATA_NOT_FOUND;
-        };
-        let Content::Pin {
-            secret,
-            max,
-            left,
-            verified,
-        } = &mut ef.content
-        else {
-            return SW_DATA_NOT_FOUND;
-        };
-        if cmd.data.is_empty() {
-            return if *verified {
-                SW_OK
-            } else {
-                0x63C0 | u16::from(*left & 0x0F)
-            };
-        }
-        if *left == 0 {
-            return SW_BLOCKED;
-        }
-        if cmd.data == secret.as_slice() {
-            *left = *max;
-            *verified = true;
-            SW_OK
-        } else {
-            *left -= 1;
-            *verified = false;
-            0x63C0 | u16::from(*left & 0x0F)
-        }
-    }
-
-    fn get_data(&mut self, cmd: &Parsed<'_>) -> (Vec<u8>, u16) {
-        if (cmd.p1, cmd.p2) != (0x00, 0xF2) {
-            return (Vec::new(), SW_DATA_NOT_FOUND);
-        }
-        let Some(date) = self.get_data_f2 else {
-            return (Vec::new(), SW_DATA_NOT_FOUND);
-        };
-        if matches!(self.selected, Selected::App(..)) {
-            return (Vec::new(), SW_CONDITIONS);
-        }
-        let digits = date.format("%Y%m%d").to_string().into_bytes();
-        match cmd.le.ne() {
-            None => (Vec::new(), SW_WRONG_LENGTH),
-            Some(n) if n < digits.len() => (Vec::new(), 0x6C08),
-            Some(_) => (digits, SW_OK),
-        }
     }
 }
 

@@ -106,6 +106,10 @@ impl Transport for SimTransport {
     fn disable_extended_length(&mut self) {
         self.extended = false;
     }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.card.lock().ok().map(|card| card.atr())
+    }
 }
 
 struct SimTransaction<'a> {
@@ -162,6 +166,9 @@ impl Transaction for SimTransaction<'_> {
 struct SimReader {
     name: String,
     card: Option<Arc<Mutex<SimCard>>>,
+    /// Connection attempts still to be refused with a sharing violation: another program
+    /// holds the card placed a moment ago ([`SimReadersHandle::place_busy`]).
+    busy: u32,
 }
 
 struct State {
@@ -272,6 +279,7 @@ impl SimReadersHandle {
                 s.readers.push(SimReader {
                     name: name.to_owned(),
                     card: None,
+                    busy: 0,
                 });
             }
         });
@@ -294,12 +302,27 @@ impl SimReadersHandle {
     /// Places an already shared card on the reader (placing it afresh: powered on, removal
     /// point disarmed).
     pub fn place_shared(&self, reader: &str, card: Arc<Mutex<SimCard>>) {
+        self.place_shared_busy(reader, card, 0);
+    }
+
+    /// Places `card` while another program holds it, as on Windows right after insertion (the
+    /// certificate propagation service, the J-LIS client): the first `refusals` connection
+    /// attempts get [`TransportError::SharingViolation`], later ones connect (`u32::MAX`: the
+    /// other program never lets go). Returns the shared card.
+    pub fn place_busy(&self, reader: &str, card: SimCard, refusals: u32) -> Arc<Mutex<SimCard>> {
+        let card = Arc::new(Mutex::new(card));
+        self.place_shared_busy(reader, Arc::clone(&card), refusals);
+        card
+    }
+
+    fn place_shared_busy(&self, reader: &str, card: Arc<Mutex<SimCard>>, refusals: u32) {
         if let Ok(mut c) = card.lock() {
             c.place();
         }
         self.shared.modify(|s| {
             if let Some(r) = s.readers.iter_mut().find(|r| r.name == reader) {
                 r.card = Some(card);
+                r.busy = refusals;
             }
         });
     }
@@ -337,21 +360,26 @@ impl Readers for SimReaders {
     }
 
     fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
-        let state = self.shared.state()?;
+        let mut state = self.shared.state()?;
         if !state.running {
             return Err(TransportError::ServiceUnavailable);
         }
         let found = state
             .readers
-            .iter()
+            .iter_mut()
             .find(|r| r.name == reader)
             .ok_or_else(|| TransportError::ReaderNotFound(reader.to_owned()))?;
-        let card = found.card.as_ref().ok_or(TransportError::NoCard)?;
-        if lock(card)?.is_removed() {
+        let card = Arc::clone(found.card.as_ref().ok_or(TransportError::NoCard)?);
+        if lock(&card)?.is_removed() {
             return Err(TransportError::NoCard);
         }
+        if found.busy > 0 {
+            found.busy -= 1;
+            return Err(TransportError::SharingViolation);
+        }
         let shared = Arc::clone(&self.shared);
-        let mut transport = SimTransport::shared(Arc::clone(card)).with_name(reader);
+        drop(state);
+        let mut transport = SimTransport::shared(card).with_name(reader);
         transport.on_removal = Some(Arc::new(move || shared.modify(|_| {})));
         Ok(match self.deadlines {
             Some(deadlines) => Box::new(Guarded::new(transport, deadlines)),

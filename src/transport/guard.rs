@@ -102,8 +102,9 @@ enum Request {
 /// What the worker answers: one reply per request, none for [`Request::End`].
 enum Reply {
     Done,
-    /// Connected; the transport's own claim about extended length.
-    Connected(bool),
+    /// Connected; the transport's own claim about extended length, and the card's answer to
+    /// reset when the transport tells it.
+    Connected(bool, Option<Vec<u8>>),
     Bytes(Vec<u8>),
     Present(Option<bool>),
 }
@@ -124,6 +125,7 @@ pub struct Guarded {
     /// [`super::capability`]).
     remember: bool,
     given_up: bool,
+    atr: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Guarded {
@@ -157,7 +159,8 @@ impl Guarded {
                 match connect() {
                     Ok(transport) => {
                         let claim = transport.supports_extended_length();
-                        if outbox.send(Ok(Reply::Connected(claim))).is_ok() {
+                        let atr = transport.atr();
+                        if outbox.send(Ok(Reply::Connected(claim, atr))).is_ok() {
                             serve(transport, &inbox, &outbox);
                         }
                     }
@@ -179,9 +182,11 @@ impl Guarded {
             extended: true,
             remember: false,
             given_up: false,
+            atr: None,
         };
-        if let Reply::Connected(claim) = guarded.wait(deadlines.connect)? {
+        if let Reply::Connected(claim, atr) = guarded.wait(deadlines.connect)? {
             guarded.extended = claim;
+            guarded.atr = atr;
         }
         Ok(guarded)
     }
@@ -212,6 +217,7 @@ impl Guarded {
                     extended,
                     remember: false,
                     given_up: true,
+                    atr: None,
                 }
             }
         }
@@ -474,6 +480,10 @@ impl Transport for Guarded {
         }
         self.extended = false;
     }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.atr.clone()
+    }
 }
 
 /// A transaction on the worker; dropping it ends the transaction there (without waiting).
@@ -519,6 +529,11 @@ mod tests {
         0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01,
     ];
 
+    /// The transport's mechanics, without the card's reported manners (`6F 00` first).
+    fn plain() -> crate::sim::SimCardBuilder {
+        SimCard::builder().manners(crate::sim::Manners::PLAIN)
+    }
+
     fn quick() -> Deadlines {
         Deadlines::scaled(Duration::from_millis(300))
     }
@@ -551,9 +566,15 @@ mod tests {
 
     #[test]
     fn answers_pass_through_the_worker() {
-        let card = SimCard::builder().build();
+        let card = plain().build();
+        let atr = card.atr();
         let mut g = Guarded::new(SimTransport::new(card), quick());
         assert_eq!(g.reader_name(), crate::sim::transport::READER_NAME);
+        assert_eq!(
+            g.atr(),
+            Some(atr),
+            "the ATR is known without a call to the worker"
+        );
         {
             let mut tx = g.transaction().unwrap();
             assert_eq!(tx.transmit(&SELECT_JPKI).unwrap(), vec![0x90, 0x00]);
@@ -569,7 +590,7 @@ mod tests {
 
     #[test]
     fn a_mute_card_is_not_answering_within_the_deadline_and_the_connection_is_given_up() {
-        let card = SimCard::builder().mute_at(2).build();
+        let card = plain().mute_at(2).build();
         let mut g = Guarded::new(SimTransport::new(card), quick());
         let mut tx = g.transaction().unwrap();
         assert_eq!(tx.transmit(&SELECT_JPKI).unwrap(), vec![0x90, 0x00]);
@@ -595,7 +616,7 @@ mod tests {
         let started = Instant::now();
         let r = Guarded::connect("R", quick(), move || {
             let _ = never.recv_timeout(Duration::from_secs(30));
-            Ok(SimTransport::new(SimCard::builder().build()))
+            Ok(SimTransport::new(plain().build()))
         });
         assert!(matches!(r, Err(TransportError::NotAnswering)));
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -703,7 +724,7 @@ mod tests {
 
     #[test]
     fn a_removal_after_the_first_answer_is_never_retried() {
-        let card = SimCard::builder().remove_after(1).build();
+        let card = plain().remove_after(1).build();
         let mut g = Guarded::new(SimTransport::new(card), quick());
         let mut tx = g.transaction().unwrap();
         assert!(tx.transmit(&SELECT_JPKI).is_ok());
@@ -738,10 +759,7 @@ mod tests {
     #[test]
     fn dropping_waits_for_the_worker_to_disconnect() {
         let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let inner = Flagged(
-            SimTransport::new(SimCard::builder().build()),
-            dropped.clone(),
-        );
+        let inner = Flagged(SimTransport::new(plain().build()), dropped.clone());
         let mut g = Guarded::new(inner, quick());
         g.transaction().unwrap().transmit(&SELECT_JPKI).unwrap();
         drop(g);

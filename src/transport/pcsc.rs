@@ -17,15 +17,12 @@ use std::time::{Duration, Instant};
 use pcsc::{Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 
 use super::{
-    CONNECT_SETTLE, Deadlines, Guarded, PRESENCE_SETTLE, ReaderInfo, Readers, Transaction,
-    Transport, TransportError, Waker,
+    Deadlines, Guarded, PRESENCE_SETTLE, ReaderInfo, Readers, Transaction, Transport,
+    TransportError, Waker,
 };
 
 /// How often [`PcscReaders::wait_for_change`] looks for the service again while it is down.
 const SERVICE_POLL: Duration = Duration::from_millis(250);
-
-/// The pause between two connection attempts while a card settles.
-const CONNECT_RETRY: Duration = Duration::from_millis(100);
 
 /// Maps a PC/SC failure to the transport's typed error.
 pub fn map_error(error: pcsc::Error) -> TransportError {
@@ -141,20 +138,6 @@ impl PcscReaders {
         }
     }
 
-    /// The ATR of the card in `reader`, as the service reports it (one non-blocking query).
-    fn atr_of(&mut self, reader: &CString) -> Option<Vec<u8>> {
-        self.with_context(|context| {
-            let mut states = [ReaderState::new(reader.clone(), State::UNAWARE)];
-            match context.get_status_change(Duration::ZERO, &mut states) {
-                Ok(()) | Err(pcsc::Error::Timeout) => {}
-                Err(e) => return Err(e),
-            }
-            let [state] = &states;
-            Ok(state.atr().to_vec())
-        })
-        .ok()
-    }
-
     /// Reader names, then whether each holds a card (one non-blocking status query).
     fn list_now(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
         self.with_context(|context| {
@@ -222,36 +205,21 @@ impl Readers for PcscReaders {
         self.list_now()
     }
 
+    /// One attempt; a card placed a moment ago is given time by
+    /// [`super::connect_settled`], which the reading's callers use.
     fn connect(&mut self, reader: &str) -> Result<Box<dyn Transport>, TransportError> {
         let name =
             CString::new(reader).map_err(|_| TransportError::ReaderNotFound(reader.to_owned()))?;
-        // A card placed a moment ago may not be powered yet, may still be talked to by another
-        // program (Windows: the certificate propagation service), or not have answered reset
-        // yet: those are tried again for a moment.
-        let settle_until = Instant::now() + CONNECT_SETTLE;
-        loop {
-            let attempt_name = name.clone();
-            let attempt =
-                Guarded::connect(reader, self.deadlines, move || connect_card(attempt_name));
-            match attempt {
-                Ok(card) => {
-                    let atr = self.atr_of(&name).unwrap_or_default();
-                    let extended = super::capability::extended_claim(reader, &atr);
-                    return Ok(Box::new(card.with_capabilities(extended)));
-                }
-                Err(
-                    TransportError::NoCard
-                    | TransportError::SharingViolation
-                    | TransportError::CardReset
-                    | TransportError::NotAnswering,
-                ) if Instant::now() < settle_until => {
-                    std::thread::sleep(CONNECT_RETRY);
-                }
-                Err(TransportError::NoReader) => {
-                    return Err(TransportError::ReaderNotFound(reader.to_owned()));
-                }
-                Err(e) => return Err(e),
+        match Guarded::connect(reader, self.deadlines, move || connect_card(name)) {
+            Ok(card) => {
+                // Extended length or not, decided before anything is sent (the reader's own
+                // claim is already in `card`; then the ATR and the cache).
+                let atr = card.atr().unwrap_or_default();
+                let extended = super::capability::extended_claim(reader, &atr);
+                Ok(Box::new(card.with_capabilities(extended)))
             }
+            Err(TransportError::NoReader) => Err(TransportError::ReaderNotFound(reader.to_owned())),
+            Err(e) => Err(e),
         }
     }
 
@@ -459,6 +427,13 @@ impl Transport for PcscTransport {
     }
 
     fn disable_extended_length(&mut self) {}
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.card
+            .status2_owned()
+            .ok()
+            .map(|status| status.atr().to_vec())
+    }
 
     fn reopen(&mut self) -> Result<(), TransportError> {
         self.card = self

@@ -35,6 +35,9 @@ pub struct SimCardBuilder {
     mute_at: Option<u32>,
     latency: Duration,
     filler: u8,
+    manners: Manners,
+    atr: AtrProfile,
+    left_selected: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for SimCardBuilder {
@@ -92,6 +95,9 @@ impl SimCardBuilder {
             mute_at: None,
             latency: Duration::ZERO,
             filler: 0xFF,
+            manners: Manners::REPORTED,
+            atr: AtrProfile::default(),
+            left_selected: None,
         }
     }
 
@@ -218,7 +224,33 @@ impl SimCardBuilder {
         self
     }
 
-    /// The card, powered on with nothing selected.
+    /// The card's manners (domain.md §2b; default [`Manners::REPORTED`]).
+    pub fn manners(mut self, manners: Manners) -> Self {
+        self.manners = manners;
+        self
+    }
+    /// The card's manners, changed by `change` (to turn one switch off or on).
+    pub fn with_manners(mut self, change: impl FnOnce(&mut Manners)) -> Self {
+        change(&mut self.manners);
+        self
+    }
+    /// The answer to reset (default [`AtrProfile::ContactExtended`]). A profile that declares
+    /// no extended length ([`AtrProfile::allows_extended`]) also makes the card refuse
+    /// extended-length APDUs.
+    pub fn atr(mut self, profile: AtrProfile) -> Self {
+        self.atr = profile;
+        self
+    }
+    /// Another program (Windows: the certificate propagation service, the J-LIS client) used
+    /// the card just before: it is found with the application `aid` selected and the first
+    /// command after power-up already spent, each time it is placed. Powering it off and on
+    /// clears that. GET DATA `F2` then fails until the card manager is selected.
+    pub fn left_selected_by_another_program(mut self, aid: &[u8]) -> Self {
+        self.left_selected = Some(aid.to_vec());
+        self
+    }
+
+    /// The card, powered on with nothing selected (or as another program left it).
     pub fn build(self) -> SimCard {
         let filler = self.filler;
         let binary = |fid: [u8; 2], data: Vec<u8>, size: usize, read_needs| Ef {
@@ -265,9 +297,9 @@ impl SimCardBuilder {
         };
 
         let mut jpki = pins_of(&JPKI_AID);
-        let mut token = self.token.bytes().to_vec();
-        token.resize(TOKEN_FILE_SIZE.max(token.len()), b' ');
-        jpki.push(binary([0x00, 0x06], token, TOKEN_FILE_SIZE, None));
+        let token = manners::token_info(self.token.bytes(), self.manners.token_info_160);
+        let token_size = token.len();
+        jpki.push(binary([0x00, 0x06], token, token_size, None));
         let availability = if self.sign_cert.is_some() {
             vec![0x8F, 0x8F, 0x00]
         } else {
@@ -336,9 +368,13 @@ impl SimCardBuilder {
             });
         }
 
-        SimCard {
+        let mut card = SimCard {
             apps,
-            extended: self.extended,
+            manners: self.manners,
+            atr: self.atr,
+            left_selected: self.left_selected,
+            fresh: self.manners.first_command_6f00,
+            extended: self.extended && self.atr.allows_extended(),
             answer_61xx: self.answer_61xx,
             answer_6cxx: self.answer_6cxx,
             get_data_f2: self.card_expiry.filter(|_| self.get_data_route),
@@ -353,6 +389,8 @@ impl SimCardBuilder {
             count: 0,
             removed: self.remove_after == Some(0),
             log: Vec::new(),
-        }
+        };
+        card.as_left_by_another_program();
+        card
     }
 }

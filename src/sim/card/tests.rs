@@ -23,8 +23,11 @@ fn fake_der(len: usize, seed: u8) -> Vec<u8> {
     v
 }
 
+/// The card's mechanics, without the reported manners (each has its own tests below and its
+/// conformance scripts in `tests/conformance/`).
 fn builder() -> SimCardBuilder {
     SimCardBuilder::new()
+        .manners(Manners::PLAIN)
         .auth_cert(fake_der(1500, 1))
         .auth_ca(fake_der(1200, 2))
         .sign_cert(Some(fake_der(1800, 3)))
@@ -46,10 +49,180 @@ fn jpki(card: &mut SimCard) {
 
 #[test]
 fn atr_check_byte_is_right() {
-    let atr = card().atr();
-    assert_eq!(atr[0], 0x3B);
-    let xor = atr[1..].iter().fold(0u8, |a, b| a ^ b);
-    assert_eq!(xor, 0, "TCK makes the XOR of T0..TCK zero");
+    for profile in AtrProfile::ALL {
+        let atr = builder().atr(profile).build().atr();
+        assert_eq!(atr, profile.bytes(), "{profile}");
+        assert_eq!(atr[0], 0x3B);
+        let xor = atr[1..].iter().fold(0u8, |a, b| a ^ b);
+        assert_eq!(xor, 0, "{profile}: TCK makes the XOR of T0..TCK zero");
+        assert_eq!(profile.name().parse::<AtrProfile>(), Ok(profile));
+    }
+    assert_eq!(card().atr(), AtrProfile::ContactExtended.bytes());
+    assert_eq!(AtrProfile::Simulated.bytes(), ATR);
+    assert!("contact-long".parse::<AtrProfile>().is_err());
+}
+
+#[test]
+fn the_default_manners_are_the_reported_ones() {
+    assert_eq!(Manners::default(), Manners::REPORTED);
+    assert_eq!(SimCardBuilder::new().build().manners(), Manners::REPORTED);
+    // Every name turns its own switch, and only that one.
+    for name in Manners::NAMES {
+        let off = Manners::REPORTED.with(name, false).unwrap();
+        assert_ne!(off, Manners::REPORTED, "{name}");
+        assert_eq!(off.with(name, true), Some(Manners::REPORTED), "{name}");
+        let on = Manners::PLAIN.with(name, true).unwrap();
+        assert_ne!(on, Manners::PLAIN, "{name}");
+    }
+    let all_off = Manners::NAMES
+        .iter()
+        .fold(Manners::REPORTED, |m, n| m.with(n, false).unwrap());
+    assert_eq!(all_off, Manners::PLAIN);
+    assert_eq!(Manners::REPORTED.with("no-such-manner", false), None);
+}
+
+#[test]
+fn first_command_after_power_up_is_6f00_once() {
+    let mut c = builder()
+        .with_manners(|m| m.first_command_6f00 = true)
+        .build();
+    assert_eq!(c.process(&h(SELECT_JPKI)), h("6F 00"));
+    jpki(&mut c);
+    jpki(&mut c);
+    // A warm reset is not a power-up; powering off and on is, and so is placing the card.
+    c.reset_warm();
+    jpki(&mut c);
+    c.power_off();
+    c.power_on();
+    assert_eq!(c.process(&h(SELECT_JPKI)), h("6F 00"));
+    jpki(&mut c);
+    c.remove();
+    c.place();
+    assert_eq!(c.process(&h(SELECT_JPKI)), h("6F 00"));
+    // A command to a card that was powered off powers it up: that one is the first.
+    c.power_off();
+    assert_eq!(c.process(&h(SELECT_JPKI)), h("6F 00"));
+    jpki(&mut c);
+    let log = c.log();
+    assert_eq!(log.len(), 9, "each 6F 00 is a command the card received");
+    assert_eq!(log[0].sw, 0x6F00);
+}
+
+#[test]
+fn left_by_another_program_jpki_is_selected_until_power_off() {
+    let mut c = builder()
+        .with_manners(|m| m.first_command_6f00 = true)
+        .left_selected_by_another_program(&JPKI_AID)
+        .build();
+    // No 6F 00 (the other program had it); JPKI is current; GET DATA F2 refused.
+    assert_eq!(c.process(&h("00 B0 88 00 03")), h("8F 8F 00 90 00"));
+    assert_eq!(sw(&c.process(&h("00 CA 00 F2 00"))), 0x6985);
+    assert_eq!(
+        c.process(&h("00 A4 04 0C 07 A0 00 00 01 51 00 00")),
+        h("90 00")
+    );
+    assert_eq!(
+        c.process(&h("00 CA 00 F2 00")),
+        h("32 30 33 34 31 32 30 38 90 00")
+    );
+    // Placed again: as the other program left it again.
+    c.remove();
+    c.place();
+    assert_eq!(sw(&c.process(&h("00 B0 88 00 03"))), 0x9000);
+    // Powered off and on: itself again.
+    c.power_off();
+    c.power_on();
+    assert_eq!(c.process(&h("00 B0 88 00 03")), h("6F 00"));
+    assert_eq!(sw(&c.process(&h("00 B0 88 00 03"))), 0x6986);
+}
+
+#[test]
+fn empty_verify_hides_the_verified_state_and_blocked_is_6984() {
+    let mut c = builder()
+        .with_manners(|m| {
+            m.empty_verify_hides_verified = true;
+            m.blocked_6984 = true;
+        })
+        .build();
+    jpki(&mut c);
+    assert_eq!(c.process(&h("00 A4 02 0C 02 00 1B")), h("90 00"));
+    let password = [h("00 20 00 80 06"), b"ABC123".to_vec()].concat();
+    let wrong = [h("00 20 00 80 06"), b"WRONG1".to_vec()].concat();
+    assert_eq!(c.process(&password), h("90 00"));
+    assert!(c.is_verified([0, 0x1B]));
+    assert_eq!(c.process(&h("00 20 00 80")), h("63 C5"));
+    for left in (0..5u8).rev() {
+        assert_eq!(sw(&c.process(&wrong)), 0x63C0 | u16::from(left));
+    }
+    assert_eq!(c.process(&h("00 20 00 80")), h("69 84"));
+    assert_eq!(c.process(&password), h("69 84"));
+    assert_eq!(c.pin_tries([0, 0x1B]), Some(0));
+}
+
+#[test]
+fn token_info_is_a_160_byte_token_info() {
+    let mut c = builder().with_manners(|m| m.token_info_160 = true).build();
+    jpki(&mut c);
+    let r = c.process(&h("00 B0 86 00 00"));
+    assert_eq!(
+        sw(&r),
+        0x6282,
+        "160 bytes for Le 256, end of file (short-read-ok off)"
+    );
+    let d = data(&r);
+    assert_eq!(d.len(), manners::TOKEN_INFO_SIZE);
+    assert_eq!(&d[..15], b"JPKIAPICCTOKEN2");
+    assert!(d[15..32].iter().all(|b| *b == b' '));
+    // ulMaxPinLen, ulMinPinLen: big-endian.
+    assert_eq!(&d[116..124], &[0, 0, 0, 16, 0, 0, 0, 4]);
+    assert_eq!(
+        manners::token_info(b"JPKIAPICCTOKEN", false).len(),
+        TOKEN_FILE_SIZE
+    );
+    // A label longer than the field is kept whole.
+    assert_eq!(manners::token_info(&[b'X'; 40], true).len(), 168);
+}
+
+#[test]
+fn short_reads_answer_90_00_with_the_manner() {
+    let mut c = builder().with_manners(|m| m.short_read_ok = true).build();
+    jpki(&mut c);
+    let r = c.process(&h("00 B0 88 00 00"));
+    assert_eq!(r, h("8F 8F 00 90 00"));
+    assert_eq!(c.process(&h("00 B0 00 03 01")), h("6B 00"));
+}
+
+#[test]
+fn partial_aids_select_with_the_manner() {
+    let mut c = card();
+    assert_eq!(
+        c.process(&h("00 A4 04 0C 06 D3 92 F0 00 26 01")),
+        h("6A 82")
+    );
+    let mut c = builder().with_manners(|m| m.partial_aid = true).build();
+    assert_eq!(
+        c.process(&h("00 A4 04 0C 06 D3 92 F0 00 26 01")),
+        h("90 00")
+    );
+    assert_eq!(c.process(&h("00 B0 88 00 03")), h("8F 8F 00 90 00"));
+    // The card manager by a prefix: GET DATA answers again.
+    assert_eq!(c.process(&h("00 A4 04 0C 05 A0 00 00 01 51")), h("90 00"));
+    assert_eq!(sw(&c.process(&h("00 CA 00 F2 00"))), 0x9000);
+    // An empty DF name selects nothing.
+    assert_eq!(c.process(&h("00 A4 04 00 00")), h("6A 82"));
+}
+
+#[test]
+fn a_profile_without_extended_length_refuses_it() {
+    let mut c = builder().atr(AtrProfile::ContactShort).build();
+    jpki(&mut c);
+    assert_eq!(c.process(&h("00 B0 8A 00 00 00 00")), h("67 00"));
+    let mut c = builder().atr(AtrProfile::Contactless).build();
+    jpki(&mut c);
+    assert_eq!(
+        c.process(&h("00 B0 8A 00 00 00 00")).len(),
+        CERT_FILE_SIZE + 2
+    );
 }
 
 #[test]

@@ -10,8 +10,88 @@ const VERIFY_ABC123: [u8; 11] = [
 ];
 const SELECT_001B: [u8; 7] = [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x1B];
 
+/// The transport's mechanics, without the card's reported manners (`6F 00` first and so on).
+fn plain() -> SimCardBuilder {
+    SimCardBuilder::new().manners(crate::sim::Manners::PLAIN)
+}
+
 fn card() -> SimCard {
-    SimCardBuilder::new().build()
+    plain().build()
+}
+
+#[test]
+fn the_transport_reports_the_cards_atr() {
+    use crate::sim::AtrProfile;
+    let t = SimTransport::new(card());
+    assert_eq!(t.atr(), Some(AtrProfile::ContactExtended.bytes().to_vec()));
+    let t = SimTransport::new(plain().atr(AtrProfile::Contactless).build());
+    assert_eq!(t.atr(), Some(AtrProfile::Contactless.bytes().to_vec()));
+    // Behind deadlines (as PC/SC cards are) too.
+    let mut readers = SimReaders::new().with_deadlines(crate::transport::Deadlines::DEFAULT);
+    let handle = readers.handle();
+    handle.plug("R");
+    handle.place("R", plain().atr(AtrProfile::ContactShort).build());
+    let t = readers.connect("R").unwrap();
+    assert_eq!(t.atr(), Some(AtrProfile::ContactShort.bytes().to_vec()));
+}
+
+#[test]
+fn a_busy_card_refuses_the_first_connections_with_a_sharing_violation() {
+    let mut readers = SimReaders::new();
+    let handle = readers.handle();
+    handle.plug("R");
+    handle.place_busy("R", card(), 2);
+    for _ in 0..2 {
+        assert_eq!(
+            readers.connect("R").err(),
+            Some(TransportError::SharingViolation)
+        );
+    }
+    assert!(readers.connect("R").is_ok());
+    // Placed again without another program: no refusal.
+    handle.remove_card("R");
+    handle.place("R", card());
+    assert!(readers.connect("R").is_ok());
+}
+
+#[test]
+fn connecting_waits_out_a_sharing_violation_right_after_insertion() {
+    use crate::transport::{CONNECT_SETTLE, connect_settled, connect_settling};
+    let mut readers = SimReaders::new();
+    let handle = readers.handle();
+    handle.plug("R");
+    let shared = handle.place_busy("R", card(), 3);
+    let started = std::time::Instant::now();
+    let mut t = connect_settled(&mut readers, "R").unwrap();
+    let took = started.elapsed();
+    // Three refusals, 100 ms apart.
+    assert!(took >= Duration::from_millis(250), "{took:?}");
+    assert!(took < CONNECT_SETTLE, "{took:?}");
+    assert_eq!(
+        t.transaction().unwrap().transmit(&SELECT_JPKI).unwrap(),
+        vec![0x90, 0x00]
+    );
+    assert_eq!(shared.lock().unwrap().apdu_count(), 1);
+
+    // Held for good: the error, after the bounded wait and not before.
+    handle.remove_card("R");
+    handle.place_busy("R", card(), u32::MAX);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        connect_settling(&mut readers, "R", Duration::from_millis(400)).err(),
+        Some(TransportError::SharingViolation)
+    );
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(400), "{took:?}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+
+    // What is not a settling matter is not waited for.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        connect_settled(&mut readers, "no such reader").err(),
+        Some(TransportError::ReaderNotFound("no such reader".into()))
+    );
+    assert!(started.elapsed() < Duration::from_millis(100));
 }
 
 #[test]
@@ -52,7 +132,7 @@ fn reconnect_unpowering_clears_verified_state_and_warm_keeps_it() {
 
 #[test]
 fn removal_fails_every_transmit_until_the_card_is_placed_again() {
-    let mut t = SimTransport::new(SimCardBuilder::new().remove_after(1).build());
+    let mut t = SimTransport::new(plain().remove_after(1).build());
     {
         let mut tx = t.transaction().unwrap();
         assert_eq!(tx.transmit(&SELECT_JPKI).unwrap(), vec![0x90, 0x00]);
@@ -70,11 +150,7 @@ fn removal_fails_every_transmit_until_the_card_is_placed_again() {
 
 #[test]
 fn latency_is_honoured_through_the_transport() {
-    let mut t = SimTransport::new(
-        SimCardBuilder::new()
-            .latency(Duration::from_millis(25))
-            .build(),
-    );
+    let mut t = SimTransport::new(plain().latency(Duration::from_millis(25)).build());
     let start = Instant::now();
     let mut tx = t.transaction().unwrap();
     for _ in 0..3 {
@@ -192,7 +268,7 @@ fn wait_for_change_reports_a_stopped_service_and_a_card_that_left_by_itself() {
     let mut readers = SimReaders::new();
     let handle = readers.handle();
     handle.plug("R");
-    handle.place("R", SimCardBuilder::new().remove_after(1).build());
+    handle.place("R", plain().remove_after(1).build());
     let known = readers.list().unwrap();
     assert_eq!(known, vec![info("R", true)]);
     let mut transport = readers.connect("R").unwrap();
