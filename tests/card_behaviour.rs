@@ -482,7 +482,7 @@ fn the_reported_first_command_costs_one_apdu_more() {
     let (public, count) =
         with_session(&mut t, true, |s| (s.read_public().unwrap(), s.apdu_count()));
     assert_eq!(public.card_expiry.unwrap().route, ExpiryRoute::GetData);
-    assert_eq!(count, 9, "the default 8 plus the one re-send");
+    assert_eq!(count, 10, "the default 9 plus the one re-send");
     let log = log(&card);
     assert_eq!(log[0].command, log[1].command);
     assert_eq!((log[0].sw, log[1].sw), (0x6F00, 0x9000));
@@ -491,9 +491,9 @@ fn the_reported_first_command_costs_one_apdu_more() {
         s.apdu_count()
     });
     // JPKI is still selected from the first session: GET DATA fails, the 共通カード record
-    // answers (docs/apdus.md), and no 6F 00.
-    assert_eq!(count, 10);
-    assert_eq!(apdus(&card), 19);
+    // answers (docs/apdus.md: 9 + 2), and no 6F 00.
+    assert_eq!(count, 11);
+    assert_eq!(apdus(&card), 21);
 }
 
 // --- 6D00 / 6E00 ---

@@ -214,7 +214,7 @@ fn the_first_256_bytes_hold_the_expiry_and_it_comes_after_the_3rd_command() {
         .read_with(&mut t, &options(), &mut |d| early.push(d))
         .unwrap();
     assert_eq!(early.len(), 1);
-    assert_eq!(early[0].apdus, 3);
+    assert_eq!(early[0].apdus, FIRST + 3);
     assert_eq!(early[0].expiry, auth(&r).expiry);
 }
 
