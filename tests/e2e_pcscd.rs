@@ -499,6 +499,35 @@ fn the_reading_through_pcscd_costs_the_fewest_commands_and_bytes() {
         log.len(),
         bytes(&log)
     );
+    // The bar's own certificate size, 1,176 bytes (the simulated certificate re-issued at that
+    // size): the must-show of docs/performance.md, short and extended.
+    let bar_cert = myna_kigen::sim::certs::resized(
+        &support::scenario_auth_cert(Scenario::Valid),
+        myna_kigen::sim::CertKind::UserAuthentication,
+        1176,
+    )
+    .unwrap();
+    for short in [false, true] {
+        let mut b = quiet(card()).auth_cert(bar_cert.clone());
+        if short {
+            b = b.atr(AtrProfile::ContactShort);
+        }
+        let log = read(b.build());
+        assert_eq!(auth_cert_bytes(&log), 1176);
+        assert_eq!(log.len(), if short { 12 } else { 9 });
+        assert_eq!(log[2].response_len, 258, "the date's READ, 3rd");
+        assert_eq!(bytes(&log), 1176 + 8 + 3 + 2 * log.len());
+        let (date, whole) = (nfc_ms(&log[..3]), nfc_ms(&log));
+        eprintln!(
+            "NFC model, {}, 1176-byte certificate: date {date:.1} ms ({:.2}×), whole {whole:.1} \
+             ms ({:.2}×), {} APDUs, {} bytes",
+            if short { "short" } else { "extended" },
+            date / bar,
+            whole / bar,
+            log.len(),
+            bytes(&log)
+        );
+    }
     // The same card answering 6F 00 after power-up, as reported: one command more.
     let log = read(card().build());
     assert_eq!(log.len(), 10);

@@ -554,6 +554,55 @@ pub fn forged_in_the_name_of(der: &[u8], root: &[u8], kind: CertKind) -> Result<
     sign_tbs(tbs, ca_key(kind)?)
 }
 
+/// `der` (a simulated end-entity certificate of `kind`) re-issued at exactly `len` bytes, for
+/// measurements on a certificate the size of another one: without its CRL distribution point,
+/// authority information access and issuer alternative name, with a non-critical filler extension under the
+/// documentation arc `1.3.6.1.4.1.32473` sized to fit, signed by the simulated CA again.
+pub fn resized(der: &[u8], kind: CertKind, len: usize) -> Result<Vec<u8>, SimError> {
+    use der::Decode;
+    let cert = Certificate::from_der(der).map_err(err("certificate"))?;
+    let dropped = [
+        oid("2.5.29.31")?,
+        oid("1.3.6.1.5.5.7.1.1")?,
+        oid("2.5.29.18")?,
+    ];
+    let mut base = cert.tbs_certificate;
+    if let Some(extensions) = base.extensions.as_mut() {
+        extensions.retain(|e| !dropped.contains(&e.extn_id));
+    }
+    let with_filler = |filler: usize| -> Result<Vec<u8>, SimError> {
+        let mut tbs = base.clone();
+        let value = OctetString::new(vec![0u8; filler]).map_err(err("filler"))?;
+        tbs.extensions.get_or_insert_with(Vec::new).push(Extension {
+            extn_id: oid("1.3.6.1.4.1.32473.1")?,
+            critical: false,
+            extn_value: OctetString::new(value.to_der().map_err(err("filler"))?)
+                .map_err(err("filler"))?,
+        });
+        sign_tbs(tbs, ca_key(kind)?)
+    };
+    let mut filler = 0;
+    for _ in 0..8 {
+        let made = with_filler(filler)?;
+        match made.len().cmp(&len) {
+            std::cmp::Ordering::Equal => return Ok(made),
+            std::cmp::Ordering::Less => filler += len - made.len(),
+            std::cmp::Ordering::Greater if filler > 0 => {
+                filler = filler.saturating_sub(made.len() - len);
+            }
+            std::cmp::Ordering::Greater => {
+                return Err(SimError::Certificate(format!(
+                    "cannot make a {len}-byte certificate: {} at least",
+                    made.len()
+                )));
+            }
+        }
+    }
+    Err(SimError::Certificate(format!(
+        "no {len}-byte certificate found"
+    )))
+}
+
 /// The same certificate with one bit of its signature flipped: it still parses, and its
 /// signature no longer checks.
 pub fn tampered(der: &[u8]) -> Vec<u8> {

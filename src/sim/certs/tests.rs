@@ -164,3 +164,19 @@ fn compiled_in_simulated_roots_are_the_simulated_cas() {
         assert_eq!(compiled, made.as_slice(), "{file}: rebuild after blessing");
     }
 }
+
+#[test]
+fn a_certificate_resized_to_the_bars_1176_bytes_still_verifies() {
+    let der = end_entity(&spec(CertKind::UserAuthentication)).unwrap();
+    for len in [1176, 1300] {
+        let resized = resized(&der, CertKind::UserAuthentication, len).unwrap();
+        assert_eq!(resized.len(), len);
+        let c = cert::parse(&resized).unwrap();
+        assert_eq!(c.role(), Some(CertRole::UserAuthentication));
+        assert_eq!(c.expiry_date(), d(2029, 12, 8));
+        assert_eq!(
+            store().check(&c, &ca_cert_der(CertKind::UserAuthentication).unwrap()),
+            Genuineness::VerifiedSimulated
+        );
+    }
+}
