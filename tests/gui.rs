@@ -124,10 +124,10 @@ fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
     h.get_by_label("あと1106日");
     h.get_by_label("○ 有効");
     // First renewal day and the insurance grace end.
-    h.get_by_label("2029年9月9日 (令和11年9月9日)");
-    h.get_by_label("2030年3月31日 (令和12年3月31日)");
+    h.get_by_label("2029年9月9日（令和11年9月9日）");
+    h.get_by_label("2030年3月31日（令和12年3月31日）");
     // The card's own expiry beside the certificates, with its source.
-    h.get_by_label("2034年12月8日 (令和16年12月8日)");
+    h.get_by_label("2034年12月8日（令和16年12月8日）");
     h.get_by_label("カードから読み取り");
     assert!(
         h.get_all_by_label_contains("期限を見るには署名用パスワード")
@@ -135,7 +135,7 @@ fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
             .is_some()
     );
     h.get_by_label("残り3回 / 3回");
-    h.get_by_label("本物 (J-LIS のルート証明書で確認)");
+    h.get_by_label("本物（J-LIS のルート証明書で確認）");
     assert!(h.query_by_label("デモ").is_none());
 }
 
@@ -146,7 +146,7 @@ fn renewable_and_expired_chips_say_so_in_words() {
     let mut h = app(&rig, Settings::default());
     rig.place("R", Scenario::Renewable);
     // Expires 2027-01-12: renewal from 2026-10-13.
-    wait_for(&mut h, "△ 更新できます (2026年10月13日から)");
+    wait_for(&mut h, "△ 更新できます（2026年10月13日から）");
     h.get_by_label("あと45日");
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
@@ -180,10 +180,10 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
         ..Settings::default()
     };
     let mut h = app(&rig, settings);
-    wait_for(&mut h, "この起動で読み取ったカード: 0枚");
+    wait_for(&mut h, "この起動で読み取ったカード：0枚");
     rig.place("R", Scenario::Valid);
     wait_for(&mut h, "2029年12月8日");
-    h.get_by_label("この起動で読み取ったカード: 1枚");
+    h.get_by_label("この起動で読み取ったカード：1枚");
     // Counter mode shows the answer and the PINs, not the details.
     h.get_by_label("残り3回 / 3回");
     assert!(h.query_by_label("カードから読み取り").is_none());
@@ -192,7 +192,7 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
     assert!(h.query_all_by_label_contains("2029年").next().is_none());
     assert!(h.query_all_by_label_contains("残り3回").next().is_none());
     rig.place("R", Scenario::Renewable);
-    wait_for(&mut h, "この起動で読み取ったカード: 2枚");
+    wait_for(&mut h, "この起動で読み取ったカード：2枚");
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn counter_mode_is_a_toggle() {
         .click();
     settle(&mut h);
     assert!(h.state().settings.counter_mode);
-    h.get_by_label("この起動で読み取ったカード: 0枚");
+    h.get_by_label("この起動で読み取ったカード：0枚");
 }
 
 #[test]
@@ -318,10 +318,10 @@ fn typed_card_expiry_appears_beside_the_certificates() {
     field.type_text("2034年6月15日");
     h.step();
     h.get_by_role_and_label(Role::Button, "反映").click();
-    wait_for(&mut h, "2034年6月15日 (令和16年6月15日)");
+    wait_for(&mut h, "2034年6月15日（令和16年6月15日）");
     h.get_by_label("券面の記載から入力");
     assert!(
-        h.query_by_label("日付の形で入力してください (例: 2034-06-15)")
+        h.query_by_label("日付の形で入力してください（例：2034-06-15）")
             .is_none()
     );
     assert_eq!(h.state().card_expiry_typed, Some(day(2034, 6, 15)));
@@ -379,7 +379,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
         );
     wait_for(&mut h, "2027年1月12日");
     h.get_by_label("デモ");
-    h.get_by_label("模擬カード: renewable");
+    h.get_by_label("模擬カード：renewable");
     h.get_by_role_and_label(Role::Button, "カードを取る")
         .click();
     wait_for(&mut h, "カードは取り外されました");
@@ -395,7 +395,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
 
 // ---- the signing certificate behind its password ----
 
-const READ_SIGN: &str = "署名用電子証明書の期限を読む (パスワードが必要)";
+const READ_SIGN: &str = "署名用電子証明書の期限を読む（パスワードが必要）";
 const SEND: &str = "パスワードを送って読む";
 const SIGN_BLOCK: &str = "署名用電子証明書の有効期限";
 
@@ -450,7 +450,7 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
     let before = log_len(&card);
     open_dialog(&mut h);
     // Tries left, and the lock warning, above the entry.
-    let tries = h.get_by_label_contains("署名用パスワードの残り回数: 5回");
+    let tries = h.get_by_label_contains("署名用パスワードの残り回数：5回");
     h.get_by_label_contains("5回続けて間違えるとロックされ、市区町村の窓口でしか解除できません");
     let tries_top = tries.rect().top();
     assert!(tries_top < h.get_by_role(Role::PasswordInput).rect().top());
@@ -474,11 +474,11 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
     assert_eq!(h.query_all_by_label("あと1106日").count(), 2);
     assert_eq!(h.query_all_by_label("○ 有効").count(), 2);
     assert_eq!(
-        h.query_all_by_label("2029年9月9日 (令和11年9月9日)")
+        h.query_all_by_label("2029年9月9日（令和11年9月9日）")
             .count(),
         2
     );
-    h.get_by_label("本物かどうか: 本物 (J-LIS のルート証明書で確認)");
+    h.get_by_label("本物かどうか：本物（J-LIS のルート証明書で確認）");
     // The comparison, and what the tool may not claim.
     h.get_by_label_contains("署名用電子証明書と利用者証明用電子証明書の有効期限は同じ日です");
     h.get_by_label_contains("オフラインでは確認できない");
@@ -502,7 +502,7 @@ fn malformed_password_keeps_ok_disabled_and_sends_nothing() {
     let before = log_len(&card);
     open_dialog(&mut h);
     type_password(&mut h, "abc");
-    h.get_by_label_contains("短すぎます (6〜16桁、いま3文字)");
+    h.get_by_label_contains("短すぎます（6〜16桁、いま3文字）");
     assert!(!ok_enabled(&h));
     // Neither a click on the disabled button nor Enter sends it.
     h.get_by_role_and_label(Role::Button, SEND).click();
@@ -518,7 +518,7 @@ fn malformed_password_keeps_ok_disabled_and_sends_nothing() {
     settle(&mut h);
     open_dialog(&mut h);
     type_password(&mut h, "ABCDEFGHIJ12345678");
-    h.get_by_label_contains("長すぎます (6〜16桁、いま18文字)");
+    h.get_by_label_contains("長すぎます（6〜16桁、いま18文字）");
     assert!(!ok_enabled(&h));
     h.get_by_role_and_label(Role::Button, "やめる").click();
     settle(&mut h);
@@ -546,7 +546,7 @@ fn wrong_password_says_how_many_tries_remain_and_spends_exactly_one() {
     // The counter shown follows the card, and the next dialog starts from it.
     h.get_by_label("残り4回 / 5回");
     open_dialog(&mut h);
-    h.get_by_label_contains("署名用パスワードの残り回数: 4回");
+    h.get_by_label_contains("署名用パスワードの残り回数：4回");
     h.key_press(egui::Key::Escape);
     settle(&mut h);
     assert!(h.state().sign_dialog().is_none());
@@ -558,7 +558,7 @@ fn locked_signing_password_offers_no_entry_and_sends_nothing() {
     let (mut h, card) = with_card(Settings::default(), Scenario::Locked.card(today()).unwrap());
     let before = log_len(&card);
     open_dialog(&mut h);
-    h.get_by_label("署名用パスワード: ロック中");
+    h.get_by_label("署名用パスワード：ロック中");
     h.get_by_label_contains("ロックされているため、入力できません");
     assert!(
         h.get_all_by_label_contains("市区町村の窓口で、カードを持参して再設定")
@@ -583,7 +583,7 @@ fn one_try_left_needs_the_confirmation_before_ok() {
         .build();
     let (mut h, card) = with_card(Settings::default(), card);
     open_dialog(&mut h);
-    h.get_by_label_contains("署名用パスワードの残り回数: 1回");
+    h.get_by_label_contains("署名用パスワードの残り回数：1回");
     type_password(&mut h, "ABC123");
     assert!(!ok_enabled(&h), "the last try went without confirmation");
     h.key_press(egui::Key::Enter);
@@ -641,10 +641,10 @@ fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
     h.get_by_role_and_label(Role::Button, "本人情報を表示")
         .click();
     settle(&mut h);
-    h.get_by_label("氏名: 公的　太郎");
-    h.get_by_label("性別: 男");
-    h.get_by_label_contains("住所: 東京都千代田区模擬町");
-    let birth = h.get_by_label_contains("生年月日: ");
+    h.get_by_label("氏名：公的　太郎");
+    h.get_by_label("性別：男");
+    h.get_by_label_contains("住所：東京都千代田区模擬町");
+    let birth = h.get_by_label_contains("生年月日：");
     let birth = birth
         .accesskit_node()
         .label()
@@ -662,7 +662,7 @@ fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
     h.get_by_role_and_label(Role::Button, "本人情報を表示")
         .click();
     settle(&mut h);
-    h.get_by_label("氏名: 公的　太郎");
+    h.get_by_label("氏名：公的　太郎");
     // The card leaves: hidden, forgotten, and not offered again.
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
@@ -693,7 +693,7 @@ fn counter_mode_reads_the_signing_dates_but_offers_no_reveal() {
     assert!(!h.state().personal_shown());
     assert_eq!(verifies_with_data(&card), 1);
     // A signing reading is not another card read.
-    h.get_by_label("この起動で読み取ったカード: 1枚");
+    h.get_by_label("この起動で読み取ったカード：1枚");
 }
 
 #[test]

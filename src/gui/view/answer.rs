@@ -322,7 +322,10 @@ fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
     ui.add_space(6.0);
     let row = |ui: &mut Ui, label: &str, d: NaiveDate| {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{label}:")).size(19.0 * s));
+            ui.label(
+                RichText::new(format!("{label}{}", messages::colon(lang).trim_end()))
+                    .size(19.0 * s),
+            );
             ui.label(
                 RichText::new(messages::date_with_wareki(d, lang))
                     .size(19.0 * s)
@@ -336,10 +339,10 @@ fn cert_block(ui: &mut Ui, lang: Lang, s: f32, item: Item, c: &CertReport) {
     }
     if item == Item::Sign {
         let alert = matches!(c.genuine, crate::cert::Genuineness::Failed);
-        let t = RichText::new(format!(
-            "{}: {}",
+        let t = RichText::new(messages::labelled(
             Phrase::Genuineness.text(lang),
-            messages::genuine(c.genuine, lang)
+            messages::genuine(c.genuine, lang),
+            lang,
         ))
         .size(19.0 * s);
         ui.label(if alert { t.color(ALERT).strong() } else { t });

@@ -135,7 +135,11 @@ fn top_bar(app: &mut App, ui: &mut Ui) {
         }
         if app.readers.len() > 1 {
             ui.separator();
-            ui.label(Phrase::Reader.text(lang));
+            ui.label(format!(
+                "{}{}",
+                Phrase::Reader.text(lang),
+                messages::colon(lang).trim_end()
+            ));
             let any = Phrase::AnyReader.text(lang);
             let mut picked = app.picked_reader.clone();
             egui::ComboBox::from_id_salt("reader-picker")
@@ -171,7 +175,7 @@ fn bottom_bar(app: &App, ui: &mut Ui, lang: Lang) {
             0 => {}
             1 => {
                 if let Some(r) = app.readers.first() {
-                    ui.label(format!("{} {}", Phrase::Reader.text(lang), r.name));
+                    ui.label(messages::labelled(Phrase::Reader.text(lang), &r.name, lang));
                 }
             }
             n => {
