@@ -84,6 +84,7 @@ fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
         timing: None,
         files_dir: std::env::temp_dir(),
         open_file: Arc::new(|_: &std::path::Path| Ok(())),
+        unsupported_reader: || false,
     };
     Harness::builder()
         .with_size(egui::vec2(1000.0, 1600.0))
@@ -127,7 +128,12 @@ fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
     h.get_by_label("2029年9月9日（令和11年9月9日）");
     h.get_by_label("2030年3月31日（令和12年3月31日）");
     // The card's own expiry beside the certificates, with its source.
-    h.get_by_label("2034年12月8日（令和16年12月8日）");
+    // In the answer and in the table of the three dates.
+    assert_eq!(
+        h.get_all_by_label("2034年12月8日（令和16年12月8日）")
+            .count(),
+        2
+    );
     h.get_by_label("カードから読み取り");
     assert!(
         h.get_all_by_label_contains("期限を見るには署名用パスワード")
@@ -303,7 +309,8 @@ fn typed_card_expiry_appears_beside_the_certificates() {
     // A smartphone certificate: the "card" does not tell its expiry.
     rig.place("R", Scenario::Smartphone);
     wait_for(&mut h, "2029年12月8日");
-    h.get_by_label("不明");
+    // Unknown in the answer and in the table of the three dates.
+    assert_eq!(h.get_all_by_label("不明").count(), 2);
     // A wrong entry is refused in words.
     let field = h.get_by_role(Role::TextInput);
     field.focus();
@@ -370,6 +377,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
         timing: None,
         files_dir: std::env::temp_dir(),
         open_file: Arc::new(|_: &std::path::Path| Ok(())),
+        unsupported_reader: || false,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1000.0, 1600.0))
@@ -742,6 +750,7 @@ fn reminder_qr_calendar_file_and_slip_to_print() {
             seen.lock().unwrap().push(p.to_owned());
             Ok(())
         }),
+        unsupported_reader: || false,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1000.0, 2200.0))

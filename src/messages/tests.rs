@@ -391,6 +391,20 @@ fn other_entries(day: NaiveDate, p: &mut Vec<String>) {
         ("grace".into(), both(|l| words::grace_after_expiry(day, l))),
         ("until".into(), both(|l| words::until_end_of(day, l))),
         (
+            "spoken".into(),
+            both(|l| {
+                window::spoken_answer(
+                    window::Phrase::AuthExpiresHeading.text(l),
+                    day,
+                    window::Phrase::Valid.text(l),
+                    &days_left(3, l),
+                    day,
+                    Some(day),
+                    l,
+                )
+            }),
+        ),
+        (
             "watch header".into(),
             both(|l| words::watch_card_header("R", l)),
         ),

@@ -134,6 +134,26 @@ super::phrases! {
         DemoBadge => ("デモ", "DEMO"),
         /// The status chip of a valid certificate.
         Valid => ("有効", "Valid"),
+        /// Counter mode: the button that fills the screen (F11 does the same).
+        FullScreen => ("全画面（F11）", "Full screen (F11)"),
+        /// Counter mode: starts the count of cards again.
+        ResetCount => ("数を0に戻す", "Reset the count"),
+        /// Which readers work, under the request to place the card.
+        ReadersThatWork => ("使えるリーダー：Sony RC-S300、ACS ACR1251・ACR1252 などの NFC リーダーと、接触型の IC カードリーダーです。読み終わるまでカードを動かさないでください。", "Readers that work: NFC readers such as the Sony RC-S300 and the ACS ACR1251 or ACR1252, and contact card readers. Keep the card still until it has been read."),
+        /// An RC-S380 is plugged in on Linux, where it cannot work.
+        Rcs380Title => ("このリーダー（Sony RC-S380）は Linux では使えません", "This reader (Sony RC-S380) does not work on Linux"),
+        /// What to do about the RC-S380.
+        Rcs380Detail => ("RC-S380 は Linux のカードリーダーの仕組み（PC/SC の CCID）に対応していません。RC-S300 や ACR1251・ACR1252 など、CCID に対応したリーダーをつないでください。Windows では Sony の NFC ポートソフトウェアを入れると使えます。", "The RC-S380 does not speak the CCID protocol that Linux's smart card service uses. Plug in a CCID reader such as the Sony RC-S300 or the ACS ACR1251 or ACR1252. On Windows it works once Sony's NFC Port Software is installed."),
+        /// The picture of a card on a reader, for a screen reader.
+        PictureCardOnReader => ("カードリーダーにカードを置いた絵", "Picture: a card placed on a card reader"),
+        /// The picture of a reader whose cable is not plugged in.
+        PictureReaderUnplugged => ("ケーブルがつながっていないカードリーダーの絵", "Picture: a card reader with its cable unplugged"),
+        /// The picture of a stopped service.
+        PictureServiceStopped => ("止まっているカードリーダーのサービスの絵", "Picture: the card reader service, stopped"),
+        /// The picture of a reader that does not work here.
+        PictureWrongReader => ("使えないカードリーダーの絵", "Picture: a card reader that does not work here"),
+        /// The picture of a card that is not a My Number Card.
+        PictureNotMnc => ("マイナンバーカードではないカードの絵", "Picture: a card that is not a My Number Card"),
     }
 }
 
@@ -234,4 +254,36 @@ pub fn format_hint(e: &SecretError, lang: Lang) -> String {
             "Character {position} is not allowed: only letters (A–Z) and digits (0–9), no symbols, spaces or full-width characters."
         ),
     }
+}
+
+/// The answer as one sentence for a screen reader: which certificate, the date in Gregorian and
+/// 和暦, the status, days left, the first renewal day and the card's own expiry.
+pub fn spoken_answer(
+    heading: &str,
+    expiry: NaiveDate,
+    status: &str,
+    days_left: &str,
+    renewal_from: NaiveDate,
+    card_expiry: Option<NaiveDate>,
+    lang: Lang,
+) -> String {
+    let sep = super::Text::Comma.text(lang);
+    let mut s = format!(
+        "{}{sep}{status}{sep}{days_left}{sep}{}",
+        super::labelled(heading, &super::date_with_wareki(expiry, lang), lang),
+        super::labelled(
+            Phrase::FirstDayToRenew.text(lang),
+            &super::date_with_wareki(renewal_from, lang),
+            lang
+        ),
+    );
+    if let Some(d) = card_expiry {
+        s.push_str(sep);
+        s.push_str(&super::labelled(
+            super::Text::CardOwnExpiry.text(lang),
+            &super::date_with_wareki(d, lang),
+            lang,
+        ));
+    }
+    s
 }
