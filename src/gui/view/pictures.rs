@@ -89,10 +89,10 @@ pub(super) fn picture(ui: &mut Ui, picture: Picture, lang: Lang, s: f32) {
         Picture::NotMnc => {
             p.card(70.0, 20.0, PLAIN_CARD, false);
             p.painter.text(
-                p.at(pos2(130.0, 65.0)),
+                p.at(pos2(130.0, 58.0)),
                 egui::Align2::CENTER_CENTER,
                 "?",
-                FontId::proportional(72.0 * s),
+                FontId::proportional(60.0 * s),
                 ALERT,
             );
         }
@@ -156,8 +156,8 @@ impl Pen {
         );
     }
 
-    /// A card seen from above, its top-left corner at (`x`, `y`): with a chip and a photo
-    /// when `chip`.
+    /// A card seen from above, its top-left corner at (`x`, `y`): with printed lines, a chip
+    /// and a photo when `chip`, plain otherwise.
     fn card(&self, x: f32, y: f32, fill: Color32, chip: bool) {
         let size = vec2(120.0, 76.0);
         self.rect(pos2(x, y), size, fill, 8.0);
@@ -167,11 +167,11 @@ impl Pen {
             Stroke::new(2.0 * self.s, INK),
             StrokeKind::Inside,
         );
-        for (i, w) in [56.0, 44.0, 50.0].iter().enumerate() {
-            let ly = y + 14.0 + 12.0 * i as f32;
-            self.line(&[pos2(x + 10.0, ly), pos2(x + 10.0 + w, ly)], 3.0, INK_SOFT);
-        }
         if chip {
+            for (i, w) in [56.0, 44.0, 50.0].iter().enumerate() {
+                let ly = y + 14.0 + 12.0 * i as f32;
+                self.line(&[pos2(x + 10.0, ly), pos2(x + 10.0 + w, ly)], 3.0, INK_SOFT);
+            }
             self.rect(pos2(x + 12.0, y + 48.0), vec2(22.0, 17.0), CHIP, 3.0);
             self.rect(pos2(x + 84.0, y + 12.0), vec2(26.0, 32.0), INK_SOFT, 3.0);
         }
