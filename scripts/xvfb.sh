@@ -4,7 +4,7 @@
 # are never shared with.
 HOME_DIR=$(mktemp -d)
 DISPLAY_FILE=$(mktemp)
-Xvfb -displayfd 3 -screen 0 ${W:-960}x${H:-820}x24 -nolisten tcp 3>"$DISPLAY_FILE" >/dev/null 2>&1 &
+Xvfb -displayfd 3 -noreset -screen 0 ${W:-960}x${H:-820}x24 -nolisten tcp 3>"$DISPLAY_FILE" >/dev/null 2>&1 &
 XVFB=$!
 cleanup() { kill "$XVFB" 2>/dev/null || true; rm -rf "$HOME_DIR" "$DISPLAY_FILE"; }
 trap cleanup EXIT

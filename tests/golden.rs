@@ -246,3 +246,45 @@ fn every_error_object() {
     }
     assert_all(vec![check("errors.jsonl", &out)]);
 }
+
+/// Kana, kanji, Japanese punctuation and full-width forms.
+fn japanese_char(c: char) -> bool {
+    ('\u{3000}'..='\u{30ff}').contains(&c)
+        || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// The command line's Japanese text (the golden files above, which the tests hold equal to
+/// the output) uses （） and ： inside Japanese: no ASCII bracket or colon whose nearest
+/// neighbour (spaces skipped) is Japanese.
+#[test]
+fn japanese_text_uses_japanese_punctuation() {
+    let mut problems = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(golden_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".ja.txt") {
+            continue;
+        }
+        files += 1;
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let chars: Vec<char> = line.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if !matches!(c, '(' | ')' | ':') {
+                    continue;
+                }
+                let before = chars[..i].iter().rev().find(|c| **c != ' ');
+                let after = chars[i + 1..].iter().find(|c| **c != ' ');
+                if before.is_some_and(|c| japanese_char(*c))
+                    || after.is_some_and(|c| japanese_char(*c))
+                {
+                    problems.push(format!("{name}: {line}"));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(files >= 16, "only {files} Japanese golden files");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

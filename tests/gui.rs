@@ -95,6 +95,7 @@ fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {
         timing: None,
         files_dir: std::env::temp_dir(),
         open_file: Arc::new(|_: &std::path::Path| Ok(())),
+        unsupported_reader: || false,
     };
     Harness::builder()
         .with_size(egui::vec2(1000.0, 1600.0))
@@ -141,10 +142,15 @@ fn answer_shows_the_scenario_date_first_in_gregorian_and_wareki() {
     h.get_by_label("あと1106日");
     h.get_by_label("○ 有効");
     // First renewal day and the insurance grace end.
-    h.get_by_label("2029年9月9日 (令和11年9月9日)");
-    h.get_by_label("2030年3月31日 (令和12年3月31日)");
+    h.get_by_label("2029年9月9日（令和11年9月9日）");
+    h.get_by_label("2030年3月31日（令和12年3月31日）");
     // The card's own expiry beside the certificates, with its source.
-    h.get_by_label("2034年12月8日 (令和16年12月8日)");
+    // In the answer and in the table of the three dates.
+    assert_eq!(
+        h.get_all_by_label("2034年12月8日（令和16年12月8日）")
+            .count(),
+        2
+    );
     h.get_by_label("カードから読み取り");
     assert!(
         h.get_all_by_label_contains("期限を見るには署名用パスワード")
@@ -164,7 +170,7 @@ fn renewable_and_expired_chips_say_so_in_words() {
     let mut h = app(&rig, Settings::default());
     rig.place("R", Scenario::Renewable);
     // Expires 2027-01-12: renewal from 2026-10-13.
-    wait_for(&mut h, "△ 更新できます (2026年10月13日から)");
+    wait_for(&mut h, "△ 更新できます（2026年10月13日から）");
     h.get_by_label("あと45日");
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
@@ -198,10 +204,10 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
         ..Settings::default()
     };
     let mut h = app(&rig, settings);
-    wait_for(&mut h, "この起動で読み取ったカード: 0枚");
+    wait_for(&mut h, "この起動で読み取ったカード：0枚");
     rig.place("R", Scenario::Valid);
     wait_for(&mut h, "2029年12月8日");
-    h.get_by_label("この起動で読み取ったカード: 1枚");
+    h.get_by_label("この起動で読み取ったカード：1枚");
     // Counter mode shows the answer and the PINs, not the details.
     h.get_by_label("残り3回 / 3回");
     assert!(h.query_by_label("カードから読み取り").is_none());
@@ -210,7 +216,7 @@ fn counter_mode_clears_the_moment_the_card_leaves_and_counts() {
     assert!(h.query_all_by_label_contains("2029年").next().is_none());
     assert!(h.query_all_by_label_contains("残り3回").next().is_none());
     rig.place("R", Scenario::Renewable);
-    wait_for(&mut h, "この起動で読み取ったカード: 2枚");
+    wait_for(&mut h, "この起動で読み取ったカード：2枚");
 }
 
 #[test]
@@ -224,7 +230,7 @@ fn counter_mode_is_a_toggle() {
         .click();
     settle(&mut h);
     assert!(h.state().settings.counter_mode);
-    h.get_by_label("この起動で読み取ったカード: 0枚");
+    h.get_by_label("この起動で読み取ったカード：0枚");
 }
 
 #[test]
@@ -394,7 +400,8 @@ fn typed_card_expiry_appears_beside_the_certificates() {
     // A smartphone certificate: the "card" does not tell its expiry.
     rig.place("R", Scenario::Smartphone);
     wait_for(&mut h, "2029年12月8日");
-    h.get_by_label("不明");
+    // Unknown in the answer and in the table of the three dates.
+    assert_eq!(h.get_all_by_label("不明").count(), 2);
     // A wrong entry is refused in words.
     let field = h.get_by_role(Role::TextInput);
     field.focus();
@@ -409,10 +416,10 @@ fn typed_card_expiry_appears_beside_the_certificates() {
     field.type_text("2034年6月15日");
     h.step();
     h.get_by_role_and_label(Role::Button, "反映").click();
-    wait_for(&mut h, "2034年6月15日 (令和16年6月15日)");
+    wait_for(&mut h, "2034年6月15日（令和16年6月15日）");
     h.get_by_label("券面の記載から入力");
     assert!(
-        h.query_by_label("日付の形で入力してください (例: 2034-06-15)")
+        h.query_by_label("日付の形で入力してください（例：2034-06-15）")
             .is_none()
     );
     assert_eq!(h.state().card_expiry_typed, Some(day(2034, 6, 15)));
@@ -461,6 +468,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
         timing: None,
         files_dir: std::env::temp_dir(),
         open_file: Arc::new(|_: &std::path::Path| Ok(())),
+        unsupported_reader: || false,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1000.0, 1600.0))
@@ -470,7 +478,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
         );
     wait_for(&mut h, "2027年1月12日");
     h.get_by_label("デモ");
-    h.get_by_label("模擬カード: renewable");
+    h.get_by_label("模擬カード：renewable");
     h.get_by_role_and_label(Role::Button, "カードを取る")
         .click();
     wait_for(&mut h, "カードは取り外されました");
@@ -486,7 +494,7 @@ fn demo_is_labelled_and_its_card_can_be_taken_off_and_put_back() {
 
 // ---- the signing certificate behind its password ----
 
-const READ_SIGN: &str = "署名用電子証明書の期限を読む (パスワードが必要)";
+const READ_SIGN: &str = "署名用電子証明書の期限を読む（パスワードが必要）";
 const SEND: &str = "パスワードを送って読む";
 const SIGN_BLOCK: &str = "署名用電子証明書の有効期限";
 
@@ -541,7 +549,7 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
     let before = log_len(&card);
     open_dialog(&mut h);
     // Tries left, and the lock warning, above the entry.
-    let tries = h.get_by_label_contains("署名用パスワードの残り回数: 5回");
+    let tries = h.get_by_label_contains("署名用パスワードの残り回数：5回");
     h.get_by_label_contains("5回続けて間違えるとロックされ、市区町村の窓口でしか解除できません");
     let tries_top = tries.rect().top();
     assert!(tries_top < h.get_by_role(Role::PasswordInput).rect().top());
@@ -565,12 +573,12 @@ fn dialog_shows_tries_left_first_then_the_right_password_shows_the_signing_block
     assert_eq!(h.query_all_by_label("あと1106日").count(), 2);
     assert_eq!(h.query_all_by_label("○ 有効").count(), 2);
     assert_eq!(
-        h.query_all_by_label("2029年9月9日 (令和11年9月9日)")
+        h.query_all_by_label("2029年9月9日（令和11年9月9日）")
             .count(),
         2
     );
     h.get_by_label(&format!(
-        "本物かどうか: {}",
+        "本物かどうか：{}",
         messages::genuine(Genuineness::VerifiedSimulated, Lang::Ja)
     ));
     // The comparison, and what the tool may not claim.
@@ -596,7 +604,7 @@ fn malformed_password_keeps_ok_disabled_and_sends_nothing() {
     let before = log_len(&card);
     open_dialog(&mut h);
     type_password(&mut h, "abc");
-    h.get_by_label_contains("短すぎます (6〜16桁、いま3文字)");
+    h.get_by_label_contains("短すぎます（6〜16桁、いま3文字）");
     assert!(!ok_enabled(&h));
     // Neither a click on the disabled button nor Enter sends it.
     h.get_by_role_and_label(Role::Button, SEND).click();
@@ -612,7 +620,7 @@ fn malformed_password_keeps_ok_disabled_and_sends_nothing() {
     settle(&mut h);
     open_dialog(&mut h);
     type_password(&mut h, "ABCDEFGHIJ12345678");
-    h.get_by_label_contains("長すぎます (6〜16桁、いま18文字)");
+    h.get_by_label_contains("長すぎます（6〜16桁、いま18文字）");
     assert!(!ok_enabled(&h));
     h.get_by_role_and_label(Role::Button, "やめる").click();
     settle(&mut h);
@@ -640,7 +648,7 @@ fn wrong_password_says_how_many_tries_remain_and_spends_exactly_one() {
     // The counter shown follows the card, and the next dialog starts from it.
     h.get_by_label("残り4回 / 5回");
     open_dialog(&mut h);
-    h.get_by_label_contains("署名用パスワードの残り回数: 4回");
+    h.get_by_label_contains("署名用パスワードの残り回数：4回");
     h.key_press(egui::Key::Escape);
     settle(&mut h);
     assert!(h.state().sign_dialog().is_none());
@@ -652,7 +660,7 @@ fn locked_signing_password_offers_no_entry_and_sends_nothing() {
     let (mut h, card) = with_card(Settings::default(), Scenario::Locked.card(today()).unwrap());
     let before = log_len(&card);
     open_dialog(&mut h);
-    h.get_by_label("署名用パスワード: ロック中");
+    h.get_by_label("署名用パスワード：ロック中");
     h.get_by_label_contains("ロックされているため、入力できません");
     assert!(
         h.get_all_by_label_contains("市区町村の窓口で、カードを持参して再設定")
@@ -677,7 +685,7 @@ fn one_try_left_needs_the_confirmation_before_ok() {
         .build();
     let (mut h, card) = with_card(Settings::default(), card);
     open_dialog(&mut h);
-    h.get_by_label_contains("署名用パスワードの残り回数: 1回");
+    h.get_by_label_contains("署名用パスワードの残り回数：1回");
     type_password(&mut h, "ABC123");
     assert!(!ok_enabled(&h), "the last try went without confirmation");
     h.key_press(egui::Key::Enter);
@@ -735,10 +743,10 @@ fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
     h.get_by_role_and_label(Role::Button, "本人情報を表示")
         .click();
     settle(&mut h);
-    h.get_by_label("氏名: 公的　太郎");
-    h.get_by_label("性別: 男");
-    h.get_by_label_contains("住所: 東京都千代田区模擬町");
-    let birth = h.get_by_label_contains("生年月日: ");
+    h.get_by_label("氏名：公的　太郎");
+    h.get_by_label("性別：男");
+    h.get_by_label_contains("住所：東京都千代田区模擬町");
+    let birth = h.get_by_label_contains("生年月日：");
     let birth = birth
         .accesskit_node()
         .label()
@@ -756,7 +764,7 @@ fn holder_details_only_on_reveal_and_gone_when_the_card_leaves() {
     h.get_by_role_and_label(Role::Button, "本人情報を表示")
         .click();
     settle(&mut h);
-    h.get_by_label("氏名: 公的　太郎");
+    h.get_by_label("氏名：公的　太郎");
     // The card leaves: hidden, forgotten, and not offered again.
     rig.remove("R");
     wait_for(&mut h, "カードは取り外されました");
@@ -787,7 +795,7 @@ fn counter_mode_reads_the_signing_dates_but_offers_no_reveal() {
     assert!(!h.state().personal_shown());
     assert_eq!(verifies_with_data(&card), 1);
     // A signing reading is not another card read.
-    h.get_by_label("この起動で読み取ったカード: 1枚");
+    h.get_by_label("この起動で読み取ったカード：1枚");
 }
 
 #[test]
@@ -836,6 +844,7 @@ fn reminder_qr_calendar_file_and_slip_to_print() {
             seen.lock().unwrap().push(p.to_owned());
             Ok(())
         }),
+        unsupported_reader: || false,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1000.0, 2200.0))

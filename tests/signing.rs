@@ -421,7 +421,7 @@ fn personal_data_only_when_asked() {
         None,
     );
     assert_eq!(o.code, exit::OK);
-    assert!(o.out.contains("氏名: 公的　太郎"));
+    assert!(o.out.contains("氏名：公的　太郎"));
     assert!(o.out.contains(&myna_kigen::rules::wareki(birth)));
 
     let o = cli(

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         viewport: egui::ViewportBuilder::default()
             .with_title(myna_kigen::messages::WINDOW_TITLE)
             .with_app_id("myna-kigen")
-            .with_inner_size([960.0, 820.0])
+            .with_inner_size(myna_kigen::gui::DEFAULT_SIZE)
             .with_min_inner_size([520.0, 420.0]),
         ..Default::default()
     };

@@ -204,9 +204,8 @@ fn pins(args: &PinsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         for (id, p) in &pins {
             let _ = writeln!(
                 out,
-                "    {}: {}",
-                messages::pin_name(*id, lang),
-                messages::pin(p, lang)
+                "    {}",
+                messages::labelled(messages::pin_name(*id, lang), &messages::pin(p, lang), lang)
             );
         }
     }
@@ -310,7 +309,7 @@ fn read(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write, io: &mut Io<'
         };
         if let Err(e) = bytes.and_then(|b| std::fs::write(path, b).map_err(|e| e.to_string())) {
             let what = messages::words::file_not_written(kind.into(), path, lang);
-            let _ = writeln!(err, "{what}: {e}");
+            let _ = writeln!(err, "{}", messages::labelled(&what, &e, lang));
             return exit::OTHER;
         }
     }

@@ -17,19 +17,23 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
         CertSlot::Read(auth) => {
             let _ = writeln!(s, "{}", Text::DateForTheCardFace.text(lang));
             let _ = writeln!(s, "    {}", messages::date_with_wareki(auth.expiry, lang));
-            let _ = writeln!(
-                s,
-                "    ({}, {})",
+            let note = format!(
+                "{}{}{}",
                 Text::AuthExpiryNote.text(lang),
+                Text::Comma.text(lang),
                 messages::days_left(auth.days_left, lang)
             );
+            let _ = writeln!(s, "    {}", messages::aside(&note, lang).trim_start());
         }
         CertSlot::NotRead(n) => {
             let _ = writeln!(
                 s,
-                "{}: {}",
-                Text::AuthCertificate.text(lang),
-                messages::not_read(n, Item::Auth, lang, Surface::CommandLine)
+                "{}",
+                messages::labelled(
+                    Text::AuthCertificate.text(lang),
+                    &messages::not_read(n, Item::Auth, lang, Surface::CommandLine),
+                    lang
+                )
             );
         }
     }
@@ -38,9 +42,9 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
     for (item, slot) in [(Item::Auth, &report.auth), (Item::Sign, &report.sign)] {
         let _ = writeln!(
             s,
-            "■ {} ({})",
+            "■ {}{}",
             messages::capitalise(messages::item_name(item, lang)),
-            messages::item_use(item, lang)
+            messages::aside(messages::item_use(item, lang), lang)
         );
         match slot {
             CertSlot::Read(c) => cert_block(&mut s, c, lang),
@@ -63,9 +67,10 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
             let left = (d - report.today).num_days();
             let _ = writeln!(
                 s,
-                "    {} — {} ({src})",
+                "    {} — {}{}",
                 messages::date_with_wareki(d, lang),
-                messages::days_left(left, lang)
+                messages::days_left(left, lang),
+                messages::aside(src, lang)
             );
         }
         (None, _) => {
@@ -103,9 +108,12 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
         for (key, p) in &report.pins {
             let _ = writeln!(
                 s,
-                "    {}: {}",
-                messages::pin_name(*key, lang),
-                messages::pin(p, lang)
+                "    {}",
+                messages::labelled(
+                    messages::pin_name(*key, lang),
+                    &messages::pin(p, lang),
+                    lang
+                )
             );
         }
     }
@@ -126,7 +134,7 @@ pub fn render(report: &CardReport, lang: Lang) -> String {
         "\n{}",
         words::footer(
             &report.reader,
-            &report.today.format("%Y-%m-%d").to_string(),
+            &messages::date(report.today, lang),
             report.apdus,
             lang
         )
@@ -139,9 +147,8 @@ fn cert_block(s: &mut String, c: &CertReport, lang: Lang) {
         (
             Text::Expires.text(lang),
             format!(
-                "{} {} — {}",
-                messages::date_with_wareki(c.expiry, lang),
-                Text::AtJst.text(lang),
+                "{} — {}",
+                words::until_end_of(c.expiry, lang),
                 messages::days_left(c.days_left, lang)
             ),
         ),
@@ -152,7 +159,7 @@ fn cert_block(s: &mut String, c: &CertReport, lang: Lang) {
         ),
         (
             Text::ValidFrom.text(lang),
-            c.not_before.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+            messages::date(c.not_before.date_naive(), lang),
         ),
         (
             Text::Genuine.text(lang),
@@ -160,14 +167,17 @@ fn cert_block(s: &mut String, c: &CertReport, lang: Lang) {
         ),
     ];
     for (k, v) in rows {
-        let _ = writeln!(s, "    {k}: {v}");
+        let _ = writeln!(s, "    {}", messages::labelled(k, &v, lang));
     }
     if let Some(g) = c.insurance_grace_until {
         let _ = writeln!(
             s,
-            "    {}: {}",
-            Text::HealthInsuranceGrace.text(lang),
-            words::grace_after_expiry(g, lang)
+            "    {}",
+            messages::labelled(
+                Text::HealthInsuranceGrace.text(lang),
+                &words::grace_after_expiry(g, lang),
+                lang
+            )
         );
     }
 }

@@ -185,7 +185,7 @@ impl Printer {
             emit(out, &line.to_string())
         } else {
             match reader {
-                Some(r) => emit(out, &format!("{r}: {message}")),
+                Some(r) => emit(out, &messages::labelled(r, &message, self.lang)),
                 None => emit(out, &message),
             }
         }

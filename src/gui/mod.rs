@@ -11,8 +11,10 @@
 //! reveal, and never in counter mode.
 
 pub mod files;
+mod keys;
 pub mod startup;
 mod state;
+pub mod usb;
 mod view;
 
 pub use state::{App, CardView, SignDialog, SignFlow};
@@ -45,6 +47,10 @@ pub const BOLD: &str = "BIZUDPGothic-Bold";
 
 /// The window icon: 64×64 RGBA, made by `scripts/make-icon.sh`.
 pub static ICON_RGBA: &[u8] = include_bytes!("../../assets/icon.rgba");
+
+/// The window's size when it opens (points). The answer and the card's own expiry fit in it
+/// without scrolling, in both languages and both modes (`tests/gui_layout.rs`).
+pub const DEFAULT_SIZE: [f32; 2] = [960.0, 820.0];
 
 /// The key the settings are stored under in eframe's storage.
 pub const SETTINGS_KEY: &str = "myna-kigen-settings";
@@ -93,13 +99,25 @@ pub fn parse_typed_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// What is remembered between runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// The window's language.
     pub lang: Lang,
     /// Counter mode on.
     pub counter_mode: bool,
+    /// The zoom (Ctrl + / Ctrl − / Ctrl 0), in percent.
+    pub zoom_percent: u16,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lang: Lang::default(),
+            counter_mode: false,
+            zoom_percent: 100,
+        }
+    }
 }
 
 /// Where the app's cards come from, and how they are read.
@@ -122,6 +140,9 @@ pub struct AppConfig {
     pub files_dir: std::path::PathBuf,
     /// How the slip is opened to print (in the product: the system's viewer).
     pub open_file: files::OpenFn,
+    /// Whether a reader that cannot work here is plugged in (in the product:
+    /// [`usb::unsupported_reader_plugged`]), asked when no reader is found.
+    pub unsupported_reader: fn() -> bool,
 }
 
 /// The system's PC/SC readers. The one place the real reader stack is plugged in. A service
@@ -244,6 +265,7 @@ pub fn run(
         timing: std::env::var_os("MYNA_KIGEN_TIMING").map(|_| started),
         files_dir: files::default_dir(),
         open_file: files::system_open(),
+        unsupported_reader: usb::unsupported_reader_plugged,
     };
     eframe::run_native(
         "myna-kigen",

@@ -150,6 +150,14 @@ pub struct App {
     pub card: Option<CardView>,
     /// Cards read in this session (counter mode shows it).
     pub cards_read: u32,
+    /// No reader is listed, but one that cannot work here (an RC-S380 on Linux) is plugged in.
+    pub unsupported_reader: bool,
+    /// The window fills the screen (F11).
+    pub fullscreen: bool,
+    /// A new answer arrived: the keyboard focus goes to it on the next frame, so a screen
+    /// reader speaks it and Tab goes on to its actions.
+    pub(super) focus_answer: bool,
+    probe_unsupported: fn() -> bool,
     /// The reader picked in the picker (`None`: any reader).
     pub picked_reader: Option<String>,
     /// The card-expiry field as typed.
@@ -194,6 +202,10 @@ impl App {
             starting: true,
             card: None,
             cards_read: 0,
+            unsupported_reader: false,
+            fullscreen: false,
+            focus_answer: false,
+            probe_unsupported: config.unsupported_reader,
             picked_reader: None,
             card_expiry_input: String::new(),
             card_expiry_typed: None,
@@ -224,6 +236,9 @@ impl App {
             return;
         };
         self.ctx = Some(ctx.clone());
+        // The zoom keys are handled by the app, which remembers the zoom (`keys.rs`).
+        ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        ctx.set_zoom_factor(super::keys::zoom_factor(self.settings.zoom_percent));
         install_fonts(ctx);
         view::install_style(ctx);
         let repaint = ctx.clone();
@@ -275,6 +290,7 @@ impl App {
                 {
                     self.pick_reader(None);
                 }
+                self.unsupported_reader = list.is_empty() && (self.probe_unsupported)();
                 self.readers = list;
             }
             MonitorEvent::ServiceUnavailable => {
@@ -303,6 +319,7 @@ impl App {
             MonitorEvent::Report { reader, report } => {
                 self.forget_signing();
                 self.cards_read = self.cards_read.saturating_add(1);
+                self.focus_answer = true;
                 self.card = Some(CardView::Report {
                     reader,
                     report,
@@ -691,6 +708,7 @@ impl App {
         self.start(ui.ctx());
         let before = self.card.clone();
         self.poll_events();
+        self.keys(ui.ctx());
         view::show(self, ui);
         if self.sign_dialog().is_none()
             && let Some(id) = self.sign_field_id.take()

@@ -24,6 +24,7 @@ fn settings_round_trip_and_defaults() {
     let s = Settings {
         lang: Lang::En,
         counter_mode: true,
+        zoom_percent: 130,
     };
     let json = serde_json::to_string(&s).unwrap();
     assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), s);
@@ -32,4 +33,11 @@ fn settings_round_trip_and_defaults() {
         Settings::default()
     );
     assert_eq!(Settings::default().lang, Lang::Ja);
+    assert_eq!(Settings::default().zoom_percent, 100);
+    // Settings stored before the zoom was remembered keep their other choices.
+    let old: Settings = serde_json::from_str(r#"{"lang":"en","counter_mode":true}"#).unwrap();
+    assert_eq!(
+        (old.lang, old.counter_mode, old.zoom_percent),
+        (Lang::En, true, 100)
+    );
 }

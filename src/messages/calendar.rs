@@ -21,16 +21,16 @@ pub fn certificate_days(item: Item, expiry: NaiveDate, lang: Lang) -> [String; 4
         Item::Sign => ("署名用電子証明書", "signing certificate"),
         Item::Auth | Item::Card => ("利用者証明用電子証明書", "user-authentication certificate"),
     };
-    let expiry = expiry.format("%Y-%m-%d");
+    let expiry = super::date(expiry, lang);
     match lang {
         Lang::Ja => [
             format!("{which_ja}の更新受付開始"),
             format!(
-                "マイナンバーカードの{which_ja}は今日から更新できます (有効期限 {expiry})。市区町村の窓口で無料で手続きできます。"
+                "マイナンバーカードの{which_ja}は今日から更新できます（有効期限は{expiry}）。市区町村の窓口で無料で手続きできます。"
             ),
             format!("{which_ja}の有効期限"),
             format!(
-                "{which_ja}は今日の23時59分59秒 (日本時間) で期限が切れます。更新は市区町村の窓口で無料です。"
+                "{which_ja}は今日の23時59分59秒（日本時間）で期限が切れます。更新は市区町村の窓口で無料です。"
             ),
         ],
         Lang::En => [

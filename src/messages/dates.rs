@@ -13,9 +13,31 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
-/// A date with its 和暦 beside it: `2029年6月15日 (令和11年6月15日)`.
+/// A date with its 和暦 beside it: `2029年6月15日（令和11年6月15日）` / `15 Jun 2029 (令和11年6月15日)`.
 pub fn date_with_wareki(d: NaiveDate, lang: Lang) -> String {
-    format!("{} ({})", date(d, lang), rules::wareki(d))
+    format!("{}{}", date(d, lang), aside(&rules::wareki(d), lang))
+}
+
+/// A remark in brackets after what it explains: full-width brackets in Japanese
+/// (`有効（更新は…から）`), a space and ASCII brackets in English (`valid (from …)`).
+pub fn aside(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
+    }
+}
+
+/// A label and its value: `有効期限：2029年6月15日` / `Expires: 15 Jun 2029`.
+pub fn labelled(label: &str, value: &str, lang: Lang) -> String {
+    format!("{label}{}{value}", colon(lang))
+}
+
+/// The colon after a label: full-width in Japanese, `": "` in English.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "：",
+        Lang::En => ": ",
+    }
 }
 
 /// Days left, as a phrase.

@@ -19,7 +19,7 @@ pub mod window;
 
 pub mod words;
 
-pub use dates::{date, date_with_wareki, days_left, tries};
+pub use dates::{aside, colon, date, date_with_wareki, days_left, labelled, tries};
 pub use errors::{format_problem, read_error, refusal, sign_error};
 pub use report::{
     capitalise, card_kind, comparison, expiry_source, finding, genuine, item_name, item_use,

@@ -31,7 +31,7 @@ pub fn item_use(item: Item, lang: Lang) -> &'static str {
         }
         (Item::Sign, Lang::Ja) => "e-Tax などの電子申請",
         (Item::Sign, Lang::En) => "e-Tax and other signed applications",
-        (Item::Card, Lang::Ja) => "本人確認書類 (写真付き)",
+        (Item::Card, Lang::Ja) => "本人確認書類（写真付き）",
         (Item::Card, Lang::En) => "photo ID",
     }
 }
@@ -39,7 +39,7 @@ pub fn item_use(item: Item, lang: Lang) -> &'static str {
 /// The status as a word, with the renewal day where it matters.
 pub fn status(cert: &CertReport, lang: Lang) -> String {
     match (cert.status, lang) {
-        (Status::Valid, Lang::Ja) => format!("有効 (更新は{}から)", date(cert.renewal_from, lang)),
+        (Status::Valid, Lang::Ja) => format!("有効（更新は{}から）", date(cert.renewal_from, lang)),
         (Status::Valid, Lang::En) => format!(
             "valid (renewal possible from {})",
             date(cert.renewal_from, lang)
@@ -56,10 +56,10 @@ pub fn status(cert: &CertReport, lang: Lang) -> String {
 /// The genuineness result as a phrase.
 pub fn genuine(g: Genuineness, lang: Lang) -> &'static str {
     match (g, lang) {
-        (Genuineness::Verified, Lang::Ja) => "本物 (J-LIS のルート証明書で確認)",
+        (Genuineness::Verified, Lang::Ja) => "本物（J-LIS のルート証明書で確認）",
         (Genuineness::Verified, Lang::En) => "genuine (checked against the J-LIS roots)",
         (Genuineness::VerifiedSimulated, Lang::Ja) => {
-            "模擬カードとして正しい (模擬カードのルートで確認。本物のカードではありません)"
+            "模擬カードとして正しい（模擬カードのルートで確認。本物のカードではありません）"
         }
         (Genuineness::VerifiedSimulated, Lang::En) => {
             "checks out as the simulated card (its own simulated root; not a real card)"
@@ -70,9 +70,9 @@ pub fn genuine(g: Genuineness, lang: Lang) -> &'static str {
         (Genuineness::UnknownRoot, Lang::En) => {
             "signature correct, but the issuer is not a known J-LIS root"
         }
-        (Genuineness::Failed, Lang::Ja) => "署名の検証に失敗しました (本物でない可能性があります)",
+        (Genuineness::Failed, Lang::Ja) => "署名の検証に失敗しました（本物でない可能性があります）",
         (Genuineness::Failed, Lang::En) => "signature check FAILED (may not be genuine)",
-        (Genuineness::NotChecked, Lang::Ja) => "未確認 (発行元の証明書を読めませんでした)",
+        (Genuineness::NotChecked, Lang::Ja) => "未確認（発行元の証明書を読めませんでした）",
         (Genuineness::NotChecked, Lang::En) => {
             "not checked (the issuing CA certificate could not be read)"
         }
@@ -93,7 +93,7 @@ pub fn finding(f: &Finding, lang: Lang) -> String {
             item_name(*cap, lang)
         ),
         (Finding::RenewCard { item }, Lang::Ja) => format!(
-            "{}はカード本体と同時に期限を迎えます。カードの更新 (再交付) を申請してください。新しいカードには新しい証明書が入ります。",
+            "{}はカード本体と同時に期限を迎えます。カードの更新（再交付）を申請してください。新しいカードには新しい証明書が入ります。",
             item_name(*item, lang)
         ),
         (Finding::RenewCard { item }, Lang::En) => format!(
@@ -101,7 +101,7 @@ pub fn finding(f: &Finding, lang: Lang) -> String {
             capitalise(item_name(*item, lang))
         ),
         (Finding::RenewCertificateAtCounter { item, from }, Lang::Ja) => format!(
-            "{}は{}から、市区町村の窓口で無料で更新できます (オンラインでは更新できません)。",
+            "{}は{}から、市区町村の窓口で無料で更新できます（オンラインでは更新できません）。",
             item_name(*item, lang),
             date(*from, lang)
         ),
@@ -176,19 +176,19 @@ pub fn not_read(n: &NotRead, item: Item, lang: Lang, surface: Surface) -> String
         .to_owned(),
         (Some(false), _, Surface::Window) => tr(
             lang,
-            "ありません (発行されていないか、失効しています)",
+            "ありません（発行されていないか、失効しています）",
             "None on the card (not issued, or revoked)",
         )
         .to_owned(),
         (Some(false), _, Surface::CommandLine) => tr(
             lang,
-            "ありません (発行されていないか、失効しています)",
+            "ありません（発行されていないか、失効しています）",
             "none on the card (not issued, or revoked)",
         )
         .to_owned(),
         (present, NotReadReason::PasswordRequired, Surface::CommandLine) => match lang {
             Lang::Ja => format!(
-                "{} — 期限を見るには署名用パスワード (6〜16桁の英数字) が必要です: myna-kigen read --sign",
+                "{} — 期限を見るには署名用パスワード（6〜16桁の英数字）が必要です：myna-kigen read --sign",
                 if present == Some(true) {
                     "あり"
                 } else {
@@ -206,7 +206,7 @@ pub fn not_read(n: &NotRead, item: Item, lang: Lang, surface: Surface) -> String
         },
         (present, NotReadReason::PasswordRequired, Surface::Window) => match lang {
             Lang::Ja => format!(
-                "{} — 期限を見るには署名用パスワード (6〜16桁の英数字) が必要です",
+                "{} — 期限を見るには署名用パスワード（6〜16桁の英数字）が必要です",
                 if present == Some(true) {
                     "あり"
                 } else {
@@ -231,7 +231,7 @@ pub fn not_read_short(n: &NotRead, lang: Lang) -> &'static str {
     match (n.present, n.reason) {
         (Some(false), _) | (_, NotReadReason::Absent) => tr(lang, "なし", "none"),
         (Some(true), NotReadReason::PasswordRequired) => {
-            tr(lang, "あり (期限は下を参照)", "present (see below)")
+            tr(lang, "あり（期限は下を参照）", "present (see below)")
         }
         (_, NotReadReason::PasswordRequired) => tr(lang, "有無は不明", "presence unknown"),
     }
@@ -256,7 +256,7 @@ pub fn pin(p: &PinReport, lang: Lang) -> String {
         (PinState::Locked, _, Lang::En) => {
             "LOCKED: have it reset at your municipal office".to_owned()
         }
-        (PinState::Verified, _, Lang::Ja) => "入力済み (このカードの接続中)".to_owned(),
+        (PinState::Verified, _, Lang::Ja) => "入力済み（このカードの接続中）".to_owned(),
         (PinState::Verified, _, Lang::En) => "already verified in this session".to_owned(),
         (PinState::Ok, Some(t), Lang::Ja) => match p.max {
             Some(max) => format!("残り{t}回 / {max}回"),
@@ -274,11 +274,11 @@ pub fn pin(p: &PinReport, lang: Lang) -> String {
 /// The name of a PIN.
 pub fn pin_name(id: PinId, lang: Lang) -> &'static str {
     match (id, lang) {
-        (PinId::Auth, Lang::Ja) => "利用者証明用暗証番号 (4桁)",
+        (PinId::Auth, Lang::Ja) => "利用者証明用暗証番号（4桁）",
         (PinId::Auth, Lang::En) => "user-authentication PIN (4 digits)",
-        (PinId::Sign, Lang::Ja) => "署名用パスワード (6〜16桁)",
+        (PinId::Sign, Lang::Ja) => "署名用パスワード（6〜16桁）",
         (PinId::Sign, Lang::En) => "signing password (6–16 characters)",
-        (PinId::KenmenHojo, Lang::Ja) => "券面事項入力補助用暗証番号 (4桁)",
+        (PinId::KenmenHojo, Lang::Ja) => "券面事項入力補助用暗証番号（4桁）",
         (PinId::KenmenHojo, Lang::En) => "card-face data input PIN (4 digits)",
         (PinId::KenmenHojoA, Lang::Ja) => "券面事項入力補助 照合番号A",
         (PinId::KenmenHojoA, Lang::En) => "card-face data input, check number A",
@@ -288,7 +288,7 @@ pub fn pin_name(id: PinId, lang: Lang) -> &'static str {
         (PinId::KenmenKakuninA, Lang::En) => "card-face check, check number A",
         (PinId::KenmenKakuninB, Lang::Ja) => "券面事項確認 照合番号B",
         (PinId::KenmenKakuninB, Lang::En) => "card-face check, check number B",
-        (PinId::Juki, Lang::Ja) => "住民基本台帳用暗証番号 (4桁)",
+        (PinId::Juki, Lang::Ja) => "住民基本台帳用暗証番号（4桁）",
         (PinId::Juki, Lang::En) => "resident registry PIN (4 digits)",
         (PinId::Other, Lang::Ja) => "その他の暗証番号",
         (PinId::Other, Lang::En) => "other PIN",
@@ -306,7 +306,7 @@ pub fn warning(w: Warning, lang: Lang, surface: Surface) -> String {
         (Warning::CardExpiryUnknown, Lang::En) => "The card did not tell its own expiry. Type the date printed on the card with --card-expiry to compare.".to_owned(),
         (Warning::NotGenuine, Lang::Ja) => "証明書の署名を検証できませんでした。このカードの証明書は本物でない可能性があります。".to_owned(),
         (Warning::NotGenuine, Lang::En) => "A certificate's signature did not verify: it may not be genuine.".to_owned(),
-        (Warning::UnknownRoot, Lang::Ja) => "証明書の発行元が、既知の J-LIS ルート証明書ではありません (新しい世代のルートか、テスト用のカードです)。".to_owned(),
+        (Warning::UnknownRoot, Lang::Ja) => "証明書の発行元が、既知の J-LIS ルート証明書ではありません（新しい世代のルートか、テスト用のカードです）。".to_owned(),
         (Warning::UnknownRoot, Lang::En) => "The certificate's issuer is not a known J-LIS root (a newer root generation, or a test card).".to_owned(),
         (Warning::PinLocked, Lang::Ja) => "ロックされた暗証番号があります。市区町村の窓口で再設定してください。".to_owned(),
         (Warning::PinLocked, Lang::En) => "A PIN is locked: have it reset at your municipal office.".to_owned(),
@@ -365,22 +365,22 @@ pub fn personal_lines(p: &PersonalReport, lang: Lang) -> Vec<String> {
         (_, _) => unknown,
     };
     let birth = match (p.birth_date, &p.birth_wareki) {
-        (Some(d), Some(w)) => format!("{} ({w})", date(d, lang)),
+        (Some(d), Some(w)) => format!("{}{}", date(d, lang), super::aside(w, lang)),
         (Some(d), None) => date(d, lang),
         _ => unknown.to_owned(),
     };
     vec![
-        format!(
-            "{}: {}",
+        super::labelled(
             if ja { "氏名" } else { "Name" },
-            p.name.as_deref().unwrap_or(unknown)
+            p.name.as_deref().unwrap_or(unknown),
+            lang,
         ),
-        format!("{}: {birth}", if ja { "生年月日" } else { "Date of birth" }),
-        format!("{}: {sex}", if ja { "性別" } else { "Sex" }),
-        format!(
-            "{}: {}",
+        super::labelled(if ja { "生年月日" } else { "Date of birth" }, &birth, lang),
+        super::labelled(if ja { "性別" } else { "Sex" }, sex, lang),
+        super::labelled(
             if ja { "住所" } else { "Address" },
-            p.address.as_deref().unwrap_or(unknown)
+            p.address.as_deref().unwrap_or(unknown),
+            lang,
         ),
     ]
 }

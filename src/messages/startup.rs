@@ -26,7 +26,7 @@ pub enum Problem {
 pub fn sentence(problem: &Problem, lang: Lang) -> String {
     match (problem, lang) {
         (Problem::NoDisplay, Lang::Ja) => {
-            "ウィンドウを開けません: 画面（X11 または Wayland のデスクトップ）に\
+            "ウィンドウを開けません：画面（X11 または Wayland のデスクトップ）に\
             つながりません。デスクトップから起動するか、端末で `myna-kigen read` を使ってください。"
                 .to_owned()
         }
@@ -35,7 +35,7 @@ pub fn sentence(problem: &Problem, lang: Lang) -> String {
             a terminal."
             .to_owned(),
         (Problem::MissingLibrary(package), Lang::Ja) => format!(
-            "ウィンドウを開けません: 画面表示のライブラリが足りません。`apt-get install {}` で\
+            "ウィンドウを開けません：画面表示のライブラリが足りません。`apt-get install {}` で\
              インストールするか（Debian・Ubuntu）、端末で `myna-kigen read` を使ってください。",
             package.unwrap_or(WINDOW_PACKAGES)
         ),
@@ -45,7 +45,7 @@ pub fn sentence(problem: &Problem, lang: Lang) -> String {
             package.unwrap_or(WINDOW_PACKAGES)
         ),
         (Problem::NoGraphicsDriver, Lang::Ja) => format!(
-            "ウィンドウを開けません: OpenGL のドライバーが見つかりません。`apt-get install \
+            "ウィンドウを開けません：OpenGL のドライバーが見つかりません。`apt-get install \
              {GL_PACKAGES}` でインストールするか（Debian・Ubuntu）、端末で `myna-kigen read` を\
              使ってください。"
         ),

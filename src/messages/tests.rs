@@ -13,8 +13,7 @@ use crate::rules::{Finding, Item};
 use crate::secret::SecretError;
 
 fn japanese(s: &str) -> bool {
-    s.chars()
-        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+    s.chars().any(japanese_char)
 }
 
 /// Kana outside the quoted names an English sentence may carry: 「…」 and a gloss in (…).
@@ -30,8 +29,49 @@ fn kana(s: &str) -> bool {
     })
 }
 
+/// Kana, kanji, Japanese punctuation and full-width forms.
+fn japanese_char(c: char) -> bool {
+    ('\u{3000}'..='\u{30ff}').contains(&c)
+        || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// An ASCII bracket or colon whose nearest neighbour (spaces skipped) on either side is
+/// Japanese: Japanese sentences use （） and ：.
+pub(super) fn ascii_punctuation_in_japanese(s: &str) -> Option<String> {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '(' | ')' | ':') {
+            continue;
+        }
+        let before = chars[..i].iter().rev().find(|c| **c != ' ');
+        let after = chars[i + 1..].iter().find(|c| **c != ' ');
+        if before.is_some_and(|c| japanese_char(*c)) || after.is_some_and(|c| japanese_char(*c)) {
+            let from = i.saturating_sub(8);
+            let to = (i + 9).min(chars.len());
+            return Some(chars[from..to].iter().collect());
+        }
+    }
+    None
+}
+
+#[test]
+fn the_punctuation_check_finds_what_it_should() {
+    assert!(ascii_punctuation_in_japanese("有効期限: 2029年").is_some());
+    assert!(ascii_punctuation_in_japanese("本物 (J-LIS で確認)").is_some());
+    assert!(ascii_punctuation_in_japanese("pcscd)、もう一度").is_some());
+    assert!(ascii_punctuation_in_japanese("有効期限：2029年6月15日（令和11年6月15日）").is_none());
+    assert!(ascii_punctuation_in_japanese("この日の23:59まで").is_none());
+    assert!(ascii_punctuation_in_japanese("15 Jun 2029 (令和11年6月15日)").is_some());
+}
+
 /// Checks one entry given as (Japanese, English); `window` entries must not name a flag.
 fn check(what: &str, ja: &str, en: &str, window: bool, problems: &mut Vec<String>) {
+    if let Some(at) = ascii_punctuation_in_japanese(ja) {
+        problems.push(format!(
+            "{what}: ASCII punctuation in Japanese near {at:?}: {ja}"
+        ));
+    }
     if ja.trim().is_empty() || en.trim().is_empty() {
         problems.push(format!("{what}: empty"));
     }
@@ -125,6 +165,16 @@ fn every_message_in_both_languages() {
             }
         }
     }
+    for t in window::Phrase::ALL {
+        check(
+            &format!("window {t:?}"),
+            t.text(Lang::Ja),
+            t.text(Lang::En),
+            true,
+            &mut p,
+        );
+    }
+    other_entries(day, &mut p);
     for t in Text::ALL {
         check(
             &format!("{t:?}"),
@@ -287,4 +337,174 @@ fn tries_and_days_in_words() {
         )
         .contains("あと4回")
     );
+}
+
+/// The catalogue's functions outside the report's codes: dates, the window's sentences, the
+/// command line's phrases, the calendar, the slip and the start-up failures.
+fn other_entries(day: NaiveDate, p: &mut Vec<String>) {
+    use std::path::Path;
+    let mut entries: Vec<(String, (String, String))> = vec![
+        ("date".into(), both(|l| date(day, l))),
+        (
+            "date with wareki".into(),
+            both(|l| date_with_wareki(day, l)),
+        ),
+        (
+            "labelled".into(),
+            both(|l| labelled(item_name(Item::Card, l), &date(day, l), l)),
+        ),
+        (
+            "aside".into(),
+            both(|l| {
+                format!(
+                    "{}{}",
+                    status_short(crate::rules::Status::Valid, l),
+                    aside(&date(day, l), l)
+                )
+            }),
+        ),
+        (
+            "file saved".into(),
+            both(|l| window::file_saved(true, Path::new("/tmp/s.pdf"), l)),
+        ),
+        (
+            "file saved (calendar)".into(),
+            both(|l| window::file_saved(false, Path::new("/tmp/c.ics"), l)),
+        ),
+        (
+            "file failed".into(),
+            both(|l| window::file_failed("disk full", l)),
+        ),
+        (
+            "demo scenario".into(),
+            both(|l| window::demo_scenario("valid", l)),
+        ),
+        ("cards read".into(), both(|l| window::cards_read(3, l))),
+        ("readers".into(), both(|l| window::readers_count(2, l))),
+        (
+            "renewable from".into(),
+            both(|l| window::renewable_from(day, l)),
+        ),
+        (
+            "window footer".into(),
+            both(|l| window::footer("R", &date(day, l), card_kind(CardKind::MyNumberCard, l), l)),
+        ),
+        (
+            "pins locked".into(),
+            both(|l| window::pins_locked(pin_name(PinId::Auth, l), l)),
+        ),
+        (
+            "cli footer".into(),
+            both(|l| words::footer("R", &date(day, l), 9, l)),
+        ),
+        ("grace".into(), both(|l| words::grace_after_expiry(day, l))),
+        ("until".into(), both(|l| words::until_end_of(day, l))),
+        (
+            "spoken".into(),
+            both(|l| {
+                window::spoken_answer(
+                    window::Phrase::AuthExpiresHeading.text(l),
+                    day,
+                    window::Phrase::Valid.text(l),
+                    &days_left(3, l),
+                    day,
+                    Some(day),
+                    l,
+                )
+            }),
+        ),
+        (
+            "watch header".into(),
+            both(|l| words::watch_card_header("R", l)),
+        ),
+        (
+            "watch removed".into(),
+            both(|l| words::watch_removed("R", l)),
+        ),
+        (
+            "watch waiting".into(),
+            both(|l| words::watch_waiting(l).to_owned()),
+        ),
+        ("calendar".into(), both(|l| calendar::name(l).to_owned())),
+        (
+            "grace day".into(),
+            both(|l| calendar::grace_day(l).join("\n")),
+        ),
+        (
+            "phone event".into(),
+            both(|l| calendar::phone_event(day, l).join("\n")),
+        ),
+        ("slip title".into(), both(|l| slip::title(l).to_owned())),
+        (
+            "slip auth".into(),
+            both(|l| slip::auth_lines(day, 3, day, l).join("\n")),
+        ),
+        ("slip sign".into(), both(|l| slip::sign_line(day, l))),
+        ("slip grace".into(), both(|l| slip::grace_line(day, l))),
+        ("slip card".into(), both(|l| slip::card_line(Some(day), l))),
+        ("slip no card".into(), both(|l| slip::card_line(None, l))),
+        (
+            "slip bring".into(),
+            both(|l| {
+                format!(
+                    "{}\n{}",
+                    slip::bring_heading(l),
+                    slip::bring_lines(l).join("\n")
+                )
+            }),
+        ),
+        ("slip qr".into(), both(|l| slip::qr_caption(l).to_owned())),
+        ("slip footer".into(), both(|l| slip::footer(day, l))),
+    ];
+    for present in [Some(true), Some(false), None] {
+        entries.push((
+            format!("slip sign {present:?}"),
+            both(|l| slip::sign_not_read(present, l).to_owned()),
+        ));
+    }
+    for item in [Item::Auth, Item::Sign] {
+        entries.push((
+            format!("calendar {item:?}"),
+            both(|l| calendar::certificate_days(item, day, l).join("\n")),
+        ));
+    }
+    for problem in [
+        startup::Problem::NoDisplay,
+        startup::Problem::MissingLibrary(None),
+        startup::Problem::MissingLibrary(Some("libxi6")),
+        startup::Problem::NoGraphicsDriver,
+    ] {
+        entries.push((
+            format!("start-up {problem:?}"),
+            both(|l| startup::sentence(&problem, l)),
+        ));
+    }
+    for e in [
+        SecretError::TooShort { len: 3, min: 6 },
+        SecretError::TooLong { len: 17, max: 16 },
+        SecretError::BadCharacter { position: 2 },
+    ] {
+        entries.push((
+            format!("format hint {e:?}"),
+            both(|l| window::format_hint(&e, l)),
+        ));
+        entries.push((
+            format!("format problem {e:?}"),
+            both(|l| format_problem(&e, l)),
+        ));
+    }
+    let personal = crate::report::PersonalReport {
+        name: Some("山田　太郎".to_owned()),
+        birth_date: NaiveDate::from_ymd_opt(1980, 12, 31),
+        birth_wareki: Some("昭和55年12月31日".to_owned()),
+        sex: Some(crate::report::SexReport::Female),
+        address: Some("東京都千代田区千代田１－１".to_owned()),
+    };
+    entries.push((
+        "personal".into(),
+        both(|l| personal_lines(&personal, l).join("\n")),
+    ));
+    for (what, (ja, en)) in entries {
+        check(&what, &ja, &en, false, p);
+    }
 }

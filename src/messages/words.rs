@@ -7,7 +7,7 @@ super::phrases! {
     /// A fixed phrase of the command line's text (some shared with the window).
     pub enum Text {
         /// The date for the card face's 「電子証明書の有効期限」 field:
-        DateForTheCardFace => ("券面の「電子証明書の有効期限」欄に書く日付:", "The date for the card face's 「電子証明書の有効期限」 field:"),
+        DateForTheCardFace => ("券面の「電子証明書の有効期限」欄に書く日付：", "The date for the card face's 「電子証明書の有効期限」 field:"),
         /// the user-authentication certificate's expiry
         AuthExpiryNote => ("利用者証明用電子証明書の有効期限", "the user-authentication certificate's expiry"),
         /// User-authentication certificate
@@ -15,21 +15,21 @@ super::phrases! {
         /// The card's own expiry
         CardOwnExpiry => ("カード本体の有効期限", "The card's own expiry"),
         /// unknown (the card did not tell; type the date printed on it with --card-expiry YYYY-MM-DD)
-        CardExpiryUnknownCli => ("不明 (カードが答えませんでした。券面の日付を --card-expiry YYYY-MM-DD で入力できます)", "unknown (the card did not tell; type the date printed on it with --card-expiry YYYY-MM-DD)"),
+        CardExpiryUnknownCli => ("不明（カードが答えませんでした。券面の日付を --card-expiry YYYY-MM-DD で入力できます）", "unknown (the card did not tell; type the date printed on it with --card-expiry YYYY-MM-DD)"),
         /// Expires first
         ExpiresFirst => ("最初に期限が来るもの", "Expires first"),
         /// ,
         ListSeparator => ("・", ", "),
+        /// The comma between two parts of a remark.
+        Comma => ("、", ", "),
         /// What to do
         WhatToDo => ("すること", "What to do"),
         /// PIN tries left (none was spent)
-        PinTriesHeading => ("暗証番号の残り回数 (回数は減らしていません)", "PIN tries left (none was spent)"),
+        PinTriesHeading => ("暗証番号の残り回数（回数は減らしていません）", "PIN tries left (none was spent)"),
         /// Warnings
         Warnings => ("注意", "Warnings"),
         /// Expires
         Expires => ("有効期限", "Expires"),
-        /// at 23:59:59 JST
-        AtJst => ("23:59:59 まで", "at 23:59:59 JST"),
         /// Status
         Status => ("状態", "Status"),
         /// Renewal from
@@ -43,7 +43,7 @@ super::phrases! {
         /// ■ The signing certificate beside the other dates
         SignBesideHeading => ("■ 署名用電子証明書と、ほかの期限\n", "■ The signing certificate beside the other dates\n"),
         /// ■ Holder's details in the signing certificate (shown only on request; never logged or stored)
-        PersonalHeading => ("■ 署名用電子証明書の本人情報 (求められたときだけ表示。記録・保存はしません)\n", "■ Holder's details in the signing certificate (shown only on request; never logged or stored)\n"),
+        PersonalHeading => ("■ 署名用電子証明書の本人情報（求められたときだけ表示。記録・保存はしません）\n", "■ Holder's details in the signing certificate (shown only on request; never logged or stored)\n"),
         /// [DEMO] This is the built-in simulated card, not your card.
         DemoBanner => ("【デモ】これは内蔵の模擬カードの結果です。あなたのカードではありません。", "[DEMO] This is the built-in simulated card, not your card."),
         /// card present
@@ -53,15 +53,23 @@ super::phrases! {
         /// unknown scenario
         UnknownScenario => ("不明なシナリオです", "unknown scenario"),
         /// vpcd runs inside pcscd: install pcscd and vsmartcard-vpcd and start pcscd.
-        VpcdNeedsPcscd => ("vpcd は pcscd の中で動きます: pcscd と vsmartcard-vpcd を入れて pcscd を起動してください。", "vpcd runs inside pcscd: install pcscd and vsmartcard-vpcd and start pcscd."),
+        VpcdNeedsPcscd => ("vpcd は pcscd の中で動きます：pcscd と vsmartcard-vpcd を入れて pcscd を起動してください。", "vpcd runs inside pcscd: install pcscd and vsmartcard-vpcd and start pcscd."),
     }
 }
 
 /// The last line of a report: the reader, the day it was judged on, the APDUs sent.
 pub fn footer(reader: &str, today: &str, apdus: u32, lang: Lang) -> String {
     match lang {
-        Lang::Ja => format!("リーダー: {reader}  基準日: {today}  APDU: {apdus}"),
+        Lang::Ja => format!("リーダー：{reader}  基準日：{today}  APDU：{apdus}"),
         Lang::En => format!("Reader: {reader}  Today: {today}  APDUs: {apdus}"),
+    }
+}
+
+/// A certificate's last valid moment: the end of its expiry day in JST.
+pub fn until_end_of(day: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("{}の23時59分59秒まで", super::date_with_wareki(day, lang)),
+        Lang::En => format!("{} at 23:59:59 JST", super::date_with_wareki(day, lang)),
     }
 }
 
@@ -120,7 +128,7 @@ pub fn watch_removed(reader: &str, lang: Lang) -> String {
 pub fn watch_waiting(lang: Lang) -> &'static str {
     super::tr(
         lang,
-        "カードを待っています (Ctrl-C で終了)",
+        "カードを待っています（Ctrl-C で終了）",
         "Waiting for cards (Ctrl-C to stop)",
     )
 }

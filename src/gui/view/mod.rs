@@ -2,6 +2,8 @@
 //! Status is shown by text, an icon and a shape, never by colour alone.
 
 mod answer;
+mod counter;
+mod pictures;
 mod reminder;
 mod signing;
 
@@ -12,6 +14,7 @@ use crate::messages::window::{self, Phrase};
 use crate::messages::{self, Lang, Surface};
 use crate::reading::ReadError;
 use answer::answer;
+use pictures::{Picture, picture};
 use signing::sign_dialog;
 
 /// Text colour: near black on white, for contrast.
@@ -133,9 +136,16 @@ fn top_bar(app: &mut App, ui: &mut Ui) {
         {
             app.set_counter_mode(counter);
         }
+        if app.settings.counter_mode && ui.button(Phrase::FullScreen.text(lang)).clicked() {
+            app.toggle_fullscreen(ui.ctx());
+        }
         if app.readers.len() > 1 {
             ui.separator();
-            ui.label(Phrase::Reader.text(lang));
+            ui.label(format!(
+                "{}{}",
+                Phrase::Reader.text(lang),
+                messages::colon(lang).trim_end()
+            ));
             let any = Phrase::AnyReader.text(lang);
             let mut picked = app.picked_reader.clone();
             egui::ComboBox::from_id_salt("reader-picker")
@@ -157,7 +167,7 @@ fn top_bar(app: &mut App, ui: &mut Ui) {
     ui.add_space(4.0);
 }
 
-fn bottom_bar(app: &App, ui: &mut Ui, lang: Lang) {
+fn bottom_bar(app: &mut App, ui: &mut Ui, lang: Lang) {
     ui.horizontal_wrapped(|ui| {
         if app.settings.counter_mode {
             ui.label(
@@ -165,13 +175,16 @@ fn bottom_bar(app: &App, ui: &mut Ui, lang: Lang) {
                     .size(22.0)
                     .strong(),
             );
+            if app.cards_read > 0 && ui.small_button(Phrase::ResetCount.text(lang)).clicked() {
+                app.reset_count();
+            }
             ui.separator();
         }
         match app.readers.len() {
             0 => {}
             1 => {
                 if let Some(r) = app.readers.first() {
-                    ui.label(format!("{} {}", Phrase::Reader.text(lang), r.name));
+                    ui.label(messages::labelled(Phrase::Reader.text(lang), &r.name, lang));
                 }
             }
             n => {
@@ -182,19 +195,29 @@ fn bottom_bar(app: &App, ui: &mut Ui, lang: Lang) {
 }
 
 fn big_message(ui: &mut Ui, s: f32, title: &str, detail: Option<&str>) {
+    help_screen(ui, s, None, title, detail.as_slice());
+}
+
+/// A screen with nothing to read: a picture (drawn in code), a large title, and the sentences
+/// that say what to do.
+fn help_screen(ui: &mut Ui, s: f32, pic: Option<(Picture, Lang)>, title: &str, details: &[&str]) {
     ui.vertical_centered(|ui| {
-        ui.add_space(40.0 * s);
+        ui.add_space(if pic.is_some() { 16.0 } else { 40.0 } * s);
+        if let Some((p, lang)) = pic {
+            picture(ui, p, lang, s);
+            ui.add_space(10.0 * s);
+        }
         ui.label(RichText::new(title).size(34.0 * s).strong());
     });
-    if let Some(d) = detail {
+    let width = (ui.available_width() - 40.0).clamp(200.0, 760.0 * s);
+    let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+    for d in details {
         ui.add_space(14.0);
-        let width = (ui.available_width() - 40.0).clamp(200.0, 760.0 * s);
-        let margin = ((ui.available_width() - width) / 2.0).max(0.0);
         ui.horizontal(|ui| {
             ui.add_space(margin);
             ui.vertical(|ui| {
                 ui.set_max_width(width);
-                ui.label(RichText::new(d).size(20.0 * s));
+                ui.label(RichText::new(*d).size(20.0 * s));
             });
         });
     }
@@ -203,15 +226,16 @@ fn big_message(ui: &mut Ui, s: f32, title: &str, detail: Option<&str>) {
 fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
     let s = scale(app);
     if app.service_down {
-        big_message(
+        help_screen(
             ui,
             s,
+            Some((Picture::ServiceStopped, lang)),
             Phrase::ServiceDown.text(lang),
-            Some(&messages::read_error(
+            &[&messages::read_error(
                 &ReadError::ServiceUnavailable,
                 lang,
                 Surface::Window,
-            )),
+            )],
         );
         return;
     }
@@ -241,11 +265,14 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
             if removed {
                 removed_note(ui, lang);
             }
-            big_message(
+            let pic =
+                matches!(error, ReadError::NotMyNumberCard).then_some((Picture::NotMnc, lang));
+            help_screen(
                 ui,
                 s,
+                pic,
                 Phrase::ReadFailed.text(lang),
-                Some(&messages::read_error(&error, lang, Surface::Window)),
+                &[&messages::read_error(&error, lang, Surface::Window)],
             );
         }
         Some(CardView::Report {
@@ -259,24 +286,38 @@ fn body(app: &mut App, ui: &mut Ui, lang: Lang) {
         None if app.starting => {
             big_message(ui, s, Phrase::Starting.text(lang), None);
         }
-        None if app.readers.is_empty() => {
-            big_message(
+        None if app.readers.is_empty() && app.unsupported_reader => {
+            help_screen(
                 ui,
                 s,
+                Some((Picture::WrongReader, lang)),
+                Phrase::Rcs380Title.text(lang),
+                &[Phrase::Rcs380Detail.text(lang)],
+            );
+        }
+        None if app.readers.is_empty() => {
+            help_screen(
+                ui,
+                s,
+                Some((Picture::ReaderUnplugged, lang)),
                 Phrase::ConnectReader.text(lang),
-                Some(&messages::read_error(
+                &[&messages::read_error(
                     &ReadError::NoReader,
                     lang,
                     Surface::Window,
-                )),
+                )],
             );
         }
         None => {
-            big_message(
+            help_screen(
                 ui,
                 s,
+                Some((Picture::CardOnReader, lang)),
                 Phrase::PlaceCardOnReader.text(lang),
-                Some(Phrase::ReadAutomatically.text(lang)),
+                &[
+                    Phrase::ReadAutomatically.text(lang),
+                    Phrase::ReadersThatWork.text(lang),
+                ],
             );
         }
     }

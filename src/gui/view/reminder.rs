@@ -49,41 +49,54 @@ pub(super) fn reminder(app: &mut App, ui: &mut Ui, lang: Lang, report: &CardRepo
         return;
     };
     super::answer::section(ui, Phrase::ReminderHeading.text(lang), s);
-    ui.horizontal(|ui| {
-        let side = 170.0 * s;
+    let side = 170.0 * s;
+    let qr = |ui: &mut Ui| {
         ui.add(
             egui::Image::new((tex.id(), egui::vec2(side, side)))
                 .alt_text(Phrase::ReminderQrAlt.text(lang)),
         );
-        ui.vertical(|ui| {
-            ui.set_max_width(420.0 * s);
-            ui.label(RichText::new(Phrase::ReminderCaption.text(lang)).size(17.0 * s));
-            ui.add_space(6.0);
-            if ui.button(Phrase::SaveCalendar.text(lang)).clicked() {
-                app.save_file(FileJob::Calendar);
-            }
-            if ui
-                .button(RichText::new(Phrase::PrintSlip.text(lang)).strong())
-                .clicked()
-            {
-                app.save_file(FileJob::Slip);
-            }
-            match app.file_note() {
-                Some(FileNote::Saved { job, path }) => {
-                    ui.label(
-                        RichText::new(window::file_saved(job == FileJob::Slip, &path, lang))
-                            .color(INK_SOFT),
-                    );
-                }
-                Some(FileNote::Failed { reason, .. }) => {
-                    ui.label(
-                        RichText::new(window::file_failed(&reason, lang))
-                            .color(ALERT)
-                            .strong(),
-                    );
-                }
-                None => {}
-            }
+    };
+    // The words and buttons beside the code when there is room (a wide column), else under it.
+    if ui.available_width() >= side + 300.0 * s {
+        ui.horizontal(|ui| {
+            qr(ui);
+            ui.vertical(|ui| {
+                ui.set_max_width(ui.available_width().min(420.0 * s));
+                caption_and_buttons(app, ui, lang, s);
+            });
         });
-    });
+    } else {
+        qr(ui);
+        caption_and_buttons(app, ui, lang, s);
+    }
+}
+
+fn caption_and_buttons(app: &mut App, ui: &mut Ui, lang: Lang, s: f32) {
+    ui.label(RichText::new(Phrase::ReminderCaption.text(lang)).size(17.0 * s));
+    ui.add_space(6.0);
+    if ui.button(Phrase::SaveCalendar.text(lang)).clicked() {
+        app.save_file(FileJob::Calendar);
+    }
+    if ui
+        .button(RichText::new(Phrase::PrintSlip.text(lang)).strong())
+        .clicked()
+    {
+        app.save_file(FileJob::Slip);
+    }
+    match app.file_note() {
+        Some(FileNote::Saved { job, path }) => {
+            ui.label(
+                RichText::new(window::file_saved(job == FileJob::Slip, &path, lang))
+                    .color(INK_SOFT),
+            );
+        }
+        Some(FileNote::Failed { reason, .. }) => {
+            ui.label(
+                RichText::new(window::file_failed(&reason, lang))
+                    .color(ALERT)
+                    .strong(),
+            );
+        }
+        None => {}
+    }
 }
