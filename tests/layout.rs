@@ -184,3 +184,34 @@ fn files_stay_small() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every test file that uses the window (`myna_kigen::gui` or eframe) is built only with the
+/// `gui` feature (a `[[test]]` entry with `required-features = ["gui"]`), so the library
+/// without the window (`--no-default-features`, what the fuzz crate builds) still checks.
+#[test]
+fn window_tests_need_the_gui_feature() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let entries: Vec<&str> = manifest.split("[[").collect();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Spelt in two pieces so that this file does not match itself.
+        let uses_gui = text.contains(concat!("myna_kigen::", "gui"))
+            || text.contains(concat!("use ", "eframe"));
+        if !uses_gui {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let rel = format!("path = \"tests/{name}\"");
+        assert!(
+            entries.iter().any(|e| e.starts_with("test]")
+                && e.contains(&rel)
+                && e.contains("required-features = [\"gui\"]")),
+            "tests/{name} uses the window: give it a [[test]] entry with required-features = [\"gui\"]"
+        );
+    }
+}
