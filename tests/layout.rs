@@ -185,7 +185,7 @@ fn files_stay_small() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every test file that uses the window (`myna_kigen::gui` or eframe) is built only with the
+/// Every test file that uses the window (the library's gui module, or eframe) is built only with the
 /// `gui` feature (a `[[test]]` entry with `required-features = ["gui"]`), so the library
 /// without the window (`--no-default-features`, what the fuzz crate builds) still checks.
 #[test]
