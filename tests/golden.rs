@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use myna_kigen::messages::punctuation::ascii_punctuation_in_japanese;
 use myna_kigen::sim::Scenario;
 use support::TODAY;
 
@@ -247,13 +248,6 @@ fn every_error_object() {
     assert_all(vec![check("errors.jsonl", &out)]);
 }
 
-/// Kana, kanji, Japanese punctuation and full-width forms.
-fn japanese_char(c: char) -> bool {
-    ('\u{3000}'..='\u{30ff}').contains(&c)
-        || ('\u{4e00}'..='\u{9fff}').contains(&c)
-        || ('\u{ff00}'..='\u{ffef}').contains(&c)
-}
-
 /// The command line's Japanese text (the golden files above, which the tests hold equal to
 /// the output) uses （） and ： inside Japanese: no ASCII bracket or colon whose nearest
 /// neighbour (spaces skipped) is Japanese.
@@ -269,19 +263,8 @@ fn japanese_text_uses_japanese_punctuation() {
         }
         files += 1;
         for line in std::fs::read_to_string(&path).unwrap().lines() {
-            let chars: Vec<char> = line.chars().collect();
-            for (i, c) in chars.iter().enumerate() {
-                if !matches!(c, '(' | ')' | ':') {
-                    continue;
-                }
-                let before = chars[..i].iter().rev().find(|c| **c != ' ');
-                let after = chars[i + 1..].iter().find(|c| **c != ' ');
-                if before.is_some_and(|c| japanese_char(*c))
-                    || after.is_some_and(|c| japanese_char(*c))
-                {
-                    problems.push(format!("{name}: {line}"));
-                    break;
-                }
+            if ascii_punctuation_in_japanese(line).is_some() {
+                problems.push(format!("{name}: {line}"));
             }
         }
     }

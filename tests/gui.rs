@@ -15,16 +15,16 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 mod support;
-use support::{d as day, sim_store as sim_trust, step_until, today};
+use support::{d as day, step_until, today};
 
 use myna_kigen::card::EF_SIGN_PIN;
 use myna_kigen::cert::Genuineness;
 use myna_kigen::gui::{App, AppConfig, Settings};
 use myna_kigen::messages::{self, Lang, Surface};
-use myna_kigen::monitor::{ReadFn, SignFn};
-use myna_kigen::reading::{EarlyDate, ReadError, ReadOptions, Reader, SignRequest};
+use myna_kigen::monitor::{self, ReadFn, SignFn};
+use myna_kigen::reading::{ReadError, Reader};
 use myna_kigen::sim::{Scenario, SimCard, SimReaders, SimReadersHandle};
-use myna_kigen::transport::{Deadlines, Transport};
+use myna_kigen::transport::Deadlines;
 
 // ---- the simulated readers, read by the product's own reading ----
 
@@ -64,24 +64,14 @@ impl Rig {
     }
 }
 
-/// The product's reading ([`Reader::read`]) with [`sim_trust`].
+/// The product's reading: its trust store anchors the simulated card's roots.
 fn reading() -> ReadFn {
-    let store = sim_trust();
-    Arc::new(
-        move |t: &mut dyn Transport, o: &ReadOptions, d: &mut dyn FnMut(EarlyDate)| {
-            Reader::new(&store).read_with(t, o, d)
-        },
-    )
+    monitor::read_fn(Reader::jlis())
 }
 
-/// The product's signing reading ([`Reader::read_signing`]) with [`sim_trust`].
+/// The product's signing reading.
 fn signing() -> SignFn {
-    let store = sim_trust();
-    Arc::new(
-        move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
-            Reader::new(&store).read_signing(t, o, r)
-        },
-    )
+    monitor::sign_fn(Reader::jlis())
 }
 
 fn app(rig: &Rig, settings: Settings) -> Harness<'static, App> {

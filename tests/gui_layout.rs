@@ -16,17 +16,16 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 
 mod support;
-use support::{sim_store, step_until, today};
+use support::{step_until, today};
 
 use myna_kigen::gui::{App, AppConfig, CardView, DEFAULT_SIZE, Settings};
 use myna_kigen::messages::window::{self, Phrase};
 use myna_kigen::messages::{self, Lang, Surface, Text};
-use myna_kigen::monitor::{ReadFn, SignFn};
-use myna_kigen::reading::{EarlyDate, ReadError, ReadOptions, Reader, SignRequest};
+use myna_kigen::monitor::{self, ReadFn, SignFn};
+use myna_kigen::reading::{ReadError, Reader};
 use myna_kigen::report::{CardReport, CertSlot};
 use myna_kigen::rules::{self, Status};
 use myna_kigen::sim::{Scenario, SimReaders, SimReadersHandle};
-use myna_kigen::transport::Transport;
 
 const READER: &str = "R";
 
@@ -35,22 +34,14 @@ struct Window {
     handle: SimReadersHandle,
 }
 
+/// The product's reading: its trust store anchors the simulated card's roots.
 fn reading() -> ReadFn {
-    let store = sim_store();
-    Arc::new(
-        move |t: &mut dyn Transport, o: &ReadOptions, d: &mut dyn FnMut(EarlyDate)| {
-            Reader::new(&store).read_with(t, o, d)
-        },
-    )
+    monitor::read_fn(Reader::jlis())
 }
 
+/// The product's signing reading.
 fn signing() -> SignFn {
-    let store = sim_store();
-    Arc::new(
-        move |t: &mut dyn Transport, o: &ReadOptions, r: &SignRequest<'_>| {
-            Reader::new(&store).read_signing(t, o, r)
-        },
-    )
+    monitor::sign_fn(Reader::jlis())
 }
 
 /// The window at `size` with the simulated readers as `setup` leaves them; `unsupported`

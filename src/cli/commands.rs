@@ -360,11 +360,8 @@ fn read_signing(
     let first = reader.read(transport, options)?;
     let pin = reading::sign_pin(&first).copied();
     let _ = writeln!(err, "{}", messages::tries_before_asking(pin.as_ref(), lang));
-    let present = match &first.sign {
-        report::CertSlot::NotRead(n) => n.present,
-        report::CertSlot::Read(_) => Some(true),
-    };
-    if let Decision::Refuse(r) = reading::decide(pin.as_ref(), present, args.last_try) {
+    if let Decision::Refuse(r) = reading::decide(pin.as_ref(), first.sign.present(), args.last_try)
+    {
         return Err(SignError::Refused(r));
     }
     // While a password is typed and held, the process is not dumpable.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub mod calendar;
 mod dates;
 mod errors;
+pub mod punctuation;
 mod report;
 mod signing;
 pub mod slip;

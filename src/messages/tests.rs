@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::punctuation::{ascii_punctuation_in_japanese, japanese_char};
 use super::*;
 use crate::card::{CardError, CardKind, PIN_FILES, PinId, PinState};
 use crate::cert::{CertError, Genuineness};
@@ -27,32 +28,6 @@ fn kana(s: &str) -> bool {
         }
         depth == 0 && ('\u{3040}'..='\u{30ff}').contains(&c)
     })
-}
-
-/// Kana, kanji, Japanese punctuation and full-width forms.
-fn japanese_char(c: char) -> bool {
-    ('\u{3000}'..='\u{30ff}').contains(&c)
-        || ('\u{4e00}'..='\u{9fff}').contains(&c)
-        || ('\u{ff00}'..='\u{ffef}').contains(&c)
-}
-
-/// An ASCII bracket or colon whose nearest neighbour (spaces skipped) on either side is
-/// Japanese: Japanese sentences use （） and ：.
-pub(super) fn ascii_punctuation_in_japanese(s: &str) -> Option<String> {
-    let chars: Vec<char> = s.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if !matches!(c, '(' | ')' | ':') {
-            continue;
-        }
-        let before = chars[..i].iter().rev().find(|c| **c != ' ');
-        let after = chars[i + 1..].iter().find(|c| **c != ' ');
-        if before.is_some_and(|c| japanese_char(*c)) || after.is_some_and(|c| japanese_char(*c)) {
-            let from = i.saturating_sub(8);
-            let to = (i + 9).min(chars.len());
-            return Some(chars[from..to].iter().collect());
-        }
-    }
-    None
 }
 
 #[test]

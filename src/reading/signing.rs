@@ -100,10 +100,7 @@ impl Reader<'_> {
                 return Err(SignError::CardChanged);
             }
         }
-        let present = match &report.sign {
-            CertSlot::NotRead(n) => n.present,
-            CertSlot::Read(_) => Some(true),
-        };
+        let present = report.sign.present();
         let pin = report.pins.get(&PinId::Sign).copied();
         match decide(pin.as_ref(), present, request.confirm_last_try) {
             Decision::Refuse(r) => return Err(SignError::Refused(r)),

@@ -194,6 +194,15 @@ pub struct NotRead {
 }
 
 impl CertSlot {
+    /// Whether the card holds this certificate: `Some(true)` when it was read, else what the
+    /// card told without reading it (`None`: unknown).
+    pub fn present(&self) -> Option<bool> {
+        match self {
+            CertSlot::Read(_) => Some(true),
+            CertSlot::NotRead(n) => n.present,
+        }
+    }
+
     /// A slot that was not read.
     pub fn not_read(present: Option<bool>, reason: NotReadReason) -> Self {
         CertSlot::NotRead(NotRead {
